@@ -1,0 +1,54 @@
+# FEWS: `make run` (set up, migrate, load demo data, serve web + scheduler) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: setup run test test-deps lint check-contract bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+## setup: create .venv and install FEWS (editable)
+setup: $(VENV)/.installed
+
+## run: migrate the embedded SQLite database, load demo data, start the scheduler and the web server
+run: setup
+	@$(BIN)/fews init
+	@$(BIN)/fews demo
+	@echo "FEWS is starting at http://$(HOST):$(PORT)/"
+	@echo "Sign in with one of the demo accounts (role username password) from instance/demo-credentials.txt:"
+	@grep -v '^#' instance/demo-credentials.txt | sed 's/^/    /'
+	@set -e; $(BIN)/fews scheduler & SCHED=$$!; trap "kill $$SCHED 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/fews serve --host $(HOST) --port $(PORT)
+
+# Java runs OPSIN (systematic names); install it when missing and we may (Debian, root).
+test-deps: $(VENV)/.installed-test
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test,dev]'
+	@command -v java >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null; } || \
+	  echo "warning: no Java; OPSIN name tests will be skipped" >&2
+	@touch $@
+
+## test: install test extras and run the whole suite (SQLite, and PostgreSQL when FEWS_TEST_DATABASE_URL is set)
+test: test-deps
+	$(BIN)/python -m pytest -n auto --dist loadfile -q
+
+lint: test-deps
+	$(BIN)/ruff check fews chem intake alerts web reference_spectra benchmarks tests
+
+check-contract: setup
+	../shared/tools/check-contract foundation
+
+bench: setup
+	$(BIN)/fews bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

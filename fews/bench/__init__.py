@@ -1,0 +1,27 @@
+"""``fews bench``: benchmarks, each figure paired with a baseline measured in the same run.
+
+Every measured part runs in a fresh subprocess (``python -m fews.bench.worker``) so that its peak
+memory (RSS) is its own. Output rows follow DESIGN.md §6: ``{"benchmark", "metric", "value",
+"unit", "baseline", "baseline_value", "ratio"}``; ``ratio`` > 1 means better than the baseline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from fews.bench.ingest import bench_ingest
+
+__all__ = ["BENCHMARKS", "run_benchmarks"]
+
+BENCHMARKS = {"ingest": bench_ingest}
+
+
+def run_benchmarks(*, quick: bool = False, only: set[str] | None = None) -> Iterator[dict[str, Any]]:
+    unknown = (only or set()) - set(BENCHMARKS)
+    if unknown:
+        raise ValueError(f"unknown benchmark(s) {', '.join(sorted(unknown))}; known: {', '.join(BENCHMARKS)}")
+    for name, fn in BENCHMARKS.items():
+        if only and name not in only:
+            continue
+        yield from fn(quick=quick)

@@ -1,0 +1,62 @@
+"""Ingest benchmark: FEWS seizure intake (full validation, standardisation, names, storage, audit)
+against pandas ``read_csv`` + ``to_sql`` of the same rows into the same kind of database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+__all__ = ["bench_ingest", "make_seizure_csv"]
+
+
+def make_seizure_csv(path: Path, rows: int) -> int:
+    """Write at least ``rows`` realistic seizure rows from the demo generator (distinct sample ids)."""
+    from fews.demo.generator import generate, write_csv
+
+    end = dt.date(2026, 11, 22)
+    data = generate(end, scale=1.0)
+    base = data.seizure_rows
+    out: list[dict[str, str]] = []
+    copy = 0
+    while len(out) < rows:
+        for r in base:
+            out.append(dict(r, sample_id=f"{r['sample_id']}-{copy}" if copy else r["sample_id"]))
+        copy += 1
+    # keep whole samples: cut at a sample boundary
+    cut = rows
+    while cut < len(out) and out[cut]["sample_id"] == out[cut - 1]["sample_id"]:
+        cut += 1
+    write_csv(out[:cut], path)
+    return cut
+
+
+def _run(task: str, *args: str) -> dict[str, Any]:
+    proc = subprocess.run([sys.executable, "-m", "fews.bench.worker", task, *args], capture_output=True, text=True,
+                          check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark task {task} failed: {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def bench_ingest(*, quick: bool = False) -> Iterator[dict[str, Any]]:
+    n = 20_000 if quick else 100_000
+    with tempfile.TemporaryDirectory(prefix="fews-bench-") as tmp:
+        csv_path = Path(tmp) / "seizures.csv"
+        rows = make_seizure_csv(csv_path, n)
+        base = _run("pandas_ingest", str(csv_path), f"sqlite:///{tmp}/pandas.db")
+        fews = _run("fews_ingest", str(csv_path), f"sqlite:///{tmp}/fews.db")
+    fews_rate = rows / fews["seconds"]
+    base_rate = rows / base["seconds"]
+    yield {"benchmark": "ingest", "metric": "rows_per_second", "value": round(fews_rate, 1), "unit": "rows/s",
+           "baseline": "pandas read_csv + to_sql (SQLite)", "baseline_value": round(base_rate, 1),
+           "ratio": round(fews_rate / base_rate, 3), "rows": rows, "accepted": fews.get("accepted"),
+           "quarantined": fews.get("quarantined")}
+    yield {"benchmark": "ingest", "metric": "peak_rss", "value": round(fews["max_rss_mb"], 1), "unit": "MB",
+           "baseline": "pandas read_csv + to_sql (SQLite)", "baseline_value": round(base["max_rss_mb"], 1),
+           "ratio": round(base["max_rss_mb"] / fews["max_rss_mb"], 3), "rows": rows}

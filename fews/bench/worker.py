@@ -1,0 +1,60 @@
+"""Run one measured task in this (fresh) process and print its time and peak RSS as JSON.
+
+``python -m fews.bench.worker TASK ARGS...`` — tasks: ``pandas_ingest CSV URL``,
+``fews_ingest CSV URL``.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+
+def pandas_ingest(csv_path: str, url: str) -> dict[str, object]:
+    import pandas as pd
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    t0 = time.perf_counter()
+    df = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    df.to_sql("seizure_rows", engine, if_exists="replace", index=False, chunksize=10_000)
+    elapsed = time.perf_counter() - t0
+    engine.dispose()
+    return {"seconds": elapsed, "rows": len(df)}
+
+
+def fews_ingest(csv_path: str, url: str) -> dict[str, object]:
+    import datetime as dt
+
+    from fews import migrate
+    from fews.config import load_config
+    from fews.db import make_engine, make_session_factory
+    from intake.pipeline import Ingestor
+
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    config = load_config(database_url=url).with_(use_opsin=False)
+    factory = make_session_factory(engine)
+    t0 = time.perf_counter()
+    ing = Ingestor(factory, config, "seizures", actor="bench", today=dt.date.today())
+    summary = ing.ingest_file(csv_path, provider="bench")
+    elapsed = time.perf_counter() - t0
+    engine.dispose()
+    return {"seconds": elapsed, "rows": summary.rows, "accepted": summary.accepted,
+            "quarantined": summary.quarantined, "cache": ing.structures.stats}
+
+
+TASKS = {"pandas_ingest": pandas_ingest, "fews_ingest": fews_ingest}
+
+
+def main(argv: list[str]) -> None:
+    task, *args = argv
+    result = TASKS[task](*args)
+    result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result, default=str))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,529 @@
+"""The ``fews`` command (DESIGN.md §6). stdout carries results only; logs and progress go to stderr.
+
+Exit codes: 0 success, 1 completed with rejected input (rows quarantined), 2 usage error or
+unreadable input.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from sqlalchemy import func, select
+
+from fews import audit, migrate
+from fews.access import ROLES, PermissionDenied, require
+from fews.config import ConfigError, load_config, write_secret_key
+from fews.db import make_engine, session_scope
+from fews.output import emit, to_json
+from fews.runtime import NotMigrated, Runtime, open_runtime
+
+__all__ = ["main", "cli"]
+
+logger = logging.getLogger("fews")
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
+                      help="jsonl for machines, table for people")
+DB = click.option("--db", "db_url", default=None, metavar="URL",
+                  help="database URL (default: FEWS_DATABASE_URL, else SQLite in instance/fews.db)")
+
+
+class UsageFailure(click.ClickException):
+    exit_code = 2
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def with_runtime(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Open the migrated database for the command and close it afterwards."""
+
+    @DB
+    @functools.wraps(fn)
+    def wrapper(*args: Any, db_url: str | None = None, **kwargs: Any) -> Any:
+        try:
+            rt = open_runtime(database_url=db_url)
+        except (NotMigrated, ConfigError) as exc:
+            raise UsageFailure(str(exc)) from None
+        try:
+            return fn(rt, *args, **kwargs)
+        finally:
+            rt.close()
+
+    return wrapper
+
+
+def acting_user(rt: Runtime, username: str | None, permission: str) -> str:
+    """Check ``--as USERNAME`` against the permission table; returns the actor label for the audit log."""
+    from fews.accounts import get_user
+
+    if not username:
+        raise UsageFailure(f"this command changes state: give --as USERNAME (needs permission {permission})")
+    with session_scope(rt.factory) as s:
+        user = get_user(s, username)
+        if user is None or not user.active:
+            raise UsageFailure(f"no active user {username!r}")
+        try:
+            require(user.role, permission)
+        except PermissionDenied as exc:
+            raise UsageFailure(str(exc)) from None
+    return username
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="debug logging on stderr")
+@click.version_option(package_name="fews")
+def cli(verbose: bool) -> None:
+    """FEWS: forensic early-warning system for new psychoactive substances."""
+    _setup_logging(verbose)
+
+
+# ---------------------------------------------------------------------------------------------- init
+@cli.command()
+@DB
+def init(db_url: str | None) -> None:
+    """Create instance/, migrate the database to head, and write a secret key if none is set."""
+    config = load_config(database_url=db_url)
+    config.instance_path.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(config.database_url)
+    try:
+        before = migrate.current_revision(engine)
+        migrate.upgrade(engine)
+        after = migrate.current_revision(engine)
+    finally:
+        engine.dispose()
+    key = write_secret_key(config)
+    click.echo(to_json({"database": _safe_url(config.database_url), "from_revision": before, "revision": after,
+                        "secret_key": str(key) if key else "FEWS_SECRET_KEY"}))
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+# ---------------------------------------------------------------------------------------------- demo
+@cli.command()
+@click.option("--end", "end", default=None, metavar="DATE", help="last day of demo data (default: this ISO week)")
+@click.option("--scale", default=1.0, show_default=True, type=float, help="volume multiplier")
+@click.option("--no-progress", is_flag=True, help="no progress bar on stderr")
+@with_runtime
+def demo(rt: Runtime, end: str | None, scale: float, no_progress: bool) -> None:
+    """Load deterministic synthetic demo data and one user per role (idempotent, additive)."""
+    import datetime as dt
+
+    from fews.demo.load import load_demo
+
+    try:
+        end_date = dt.date.fromisoformat(end) if end else None
+    except ValueError:
+        raise UsageFailure(f"--end must be an ISO date (YYYY-MM-DD), got {end!r}") from None
+    result = load_demo(rt, end=end_date, scale=scale, progress=not no_progress)
+    click.echo(to_json(result))
+
+
+# ---------------------------------------------------------------------------------------------- ingest
+@cli.command()
+@click.argument("kind", type=click.Choice(["seizures", "reports", "intel", "psychoactivity"]))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--provider", default=None, help="provider for rows without a provider column")
+@click.option("--input-format", "input_format", type=click.Choice(["csv", "json", "sdf"]), default=None,
+              help="file format (default: from the extension)")
+@click.option("--as", "as_user", default=None, metavar="USERNAME", help="submit as this user (checked and audited)")
+@click.option("--no-progress", is_flag=True, help="no progress bar on stderr")
+@with_runtime
+def ingest(rt: Runtime, kind: str, file: str, provider: str | None, input_format: str | None, as_user: str | None,
+           no_progress: bool) -> None:
+    """Ingest a seizure, RIDR report, intelligence or psychoactivity FILE (CSV, JSON or SDF)."""
+    from intake.parsers import FileError
+    from intake.pipeline import Ingestor
+
+    permission = {"seizures": "submit_seizures", "reports": "submit_harm_report", "intel": "submit_intel",
+                  "psychoactivity": "submit_psychoactivity"}[kind]
+    actor, user_id = f"cli:{_os_user()}", None
+    if as_user:
+        actor = acting_user(rt, as_user, permission)
+        user_id = _user_id(rt, as_user)
+    if not os.path.isfile(file):
+        raise UsageFailure(f"cannot read {file}: no such file")
+    try:
+        ing = Ingestor(rt.factory, rt.config, kind, actor=actor, via="cli", user_id=user_id)
+        summary = ing.ingest_file(file, provider=provider, fmt=input_format,
+                                  progress=not no_progress and sys.stderr.isatty())
+    except FileError as exc:
+        raise UsageFailure(f"{file}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageFailure(f"{file}: not readable as text: {exc}") from None
+    click.echo(to_json(summary.as_dict()))
+    if summary.quarantined:
+        sys.exit(1)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _user_id(rt: Runtime, username: str) -> int | None:
+    from fews.accounts import get_user
+
+    with session_scope(rt.factory) as s:
+        u = get_user(s, username)
+        return u.id if u else None
+
+
+# ---------------------------------------------------------------------------------------------- quarantine
+@cli.group()
+def quarantine() -> None:
+    """List, show and retry quarantined records."""
+
+
+def _q_summary(item: Any) -> dict[str, Any]:
+    return {"id": item.id, "kind": item.kind, "provider": item.provider, "record_key": item.record_key,
+            "rows": item.row_count, "reasons": item.reason_codes.split(",") if item.reason_codes else [],
+            "status": item.status, "batch_id": item.batch_id, "created_at": item.created_at}
+
+
+@quarantine.command("list")
+@click.option("--kind", type=click.Choice(["seizures", "reports", "intel", "psychoactivity"]), default=None)
+@click.option("--status", type=click.Choice(["open", "released", "superseded", "purged", "all"]), default="open",
+              show_default=True)
+@click.option("--limit", type=int, default=1000, show_default=True)
+@FORMAT
+@with_runtime
+def quarantine_list(rt: Runtime, kind: str | None, status: str, limit: int, fmt: str) -> None:
+    """List quarantined records (no payloads)."""
+    from intake.pipeline import quarantine_query
+
+    with session_scope(rt.factory) as s:
+        items = s.scalars(quarantine_query(kind, None if status == "all" else status).limit(limit)).all()
+        emit((_q_summary(i) for i in items), fmt, sys.stdout)
+
+
+@quarantine.command("show")
+@click.argument("item_id", type=int)
+@click.option("--as", "as_user", default=None, metavar="USERNAME",
+              help="needed to see RIDR payloads (clinical roles and admin only)")
+@FORMAT
+@with_runtime
+def quarantine_show(rt: Runtime, item_id: int, as_user: str | None, fmt: str) -> None:
+    """Show one quarantined record with its reasons and rows (RIDR payloads to clinical roles only)."""
+    from fews.models import QuarantineItem
+
+    with session_scope(rt.factory) as s:
+        item = s.get(QuarantineItem, item_id)
+        if item is None:
+            raise UsageFailure(f"no quarantine item {item_id}")
+        record = _q_summary(item) | {"lines": item.lines, "reasons_detail": item.reasons}
+        if item.kind == "reports":
+            if as_user:
+                acting_user(rt, as_user, "read_quarantine_clinical")
+                record["payload"] = item.payload
+                audit.record(s, actor=as_user, via="cli", action="quarantine.read_clinical",
+                             object_type="quarantine_item", object_id=item.id, content_sha256=item.payload_sha256)
+            else:
+                record["payload"] = "withheld: RIDR payloads are shown to clinical roles only (use --as USERNAME)"
+        else:
+            record["payload"] = item.payload
+        emit([record], fmt, sys.stdout)
+
+
+@quarantine.command("retry")
+@click.argument("item_ids", type=int, nargs=-1, required=True)
+@click.option("--as", "as_user", default=None, metavar="USERNAME", help="an admin account (audited)")
+@with_runtime
+def quarantine_retry(rt: Runtime, item_ids: tuple[int, ...], as_user: str | None) -> None:
+    """Re-run the current intake pipeline on quarantined records (e.g. after a vocabulary update)."""
+    from intake.pipeline import retry_quarantined
+
+    actor = acting_user(rt, as_user, "manage_quarantine")
+    still_open = 0
+    for item_id in item_ids:
+        try:
+            summary, status = retry_quarantined(rt.factory, rt.config, item_id, actor=actor)
+        except (LookupError, ValueError) as exc:
+            raise UsageFailure(str(exc)) from None
+        still_open += status == "open"
+        click.echo(to_json({"id": item_id, "status": status} | summary.as_dict()))
+    if still_open:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------------------- users / tokens
+@cli.group()
+def users() -> None:
+    """Manage user accounts."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--org", "organisation", default=None, help="organisation (a forensic provider for chemists)")
+@click.option("--jurisdiction", default=None, help="comma-separated nations in scope, e.g. england,wales")
+@click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
+@with_runtime
+def users_add(rt: Runtime, name: str, role: str, organisation: str | None, jurisdiction: str | None,
+              password_stdin: bool) -> None:
+    """Create a user; the password comes from stdin (--password-stdin) or an interactive prompt."""
+    from fews.accounts import AccountError, create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        raise UsageFailure("give --password-stdin when stdin is not a terminal")
+    try:
+        with session_scope(rt.factory) as s:
+            user = create_user(s, name, role=role, password=password, organisation=organisation,
+                               jurisdiction=jurisdiction, actor=f"cli:{_os_user()}")
+            out = {"id": user.id, "username": user.username, "role": user.role, "organisation": organisation,
+                   "jurisdiction": jurisdiction}
+    except AccountError as exc:
+        raise UsageFailure(str(exc)) from None
+    click.echo(to_json(out))
+
+
+@users.command("list")
+@FORMAT
+@with_runtime
+def users_list(rt: Runtime, fmt: str) -> None:
+    """List user accounts (never passwords)."""
+    from fews.models import User
+
+    with session_scope(rt.factory) as s:
+        rows = s.scalars(select(User).order_by(User.username)).all()
+        emit(({"id": u.id, "username": u.username, "role": u.role, "organisation": u.organisation,
+               "jurisdiction": u.jurisdiction, "active": u.active} for u in rows), fmt, sys.stdout)
+
+
+@cli.group()
+def tokens() -> None:
+    """Manage API tokens."""
+
+
+@tokens.command("add")
+@click.argument("username")
+@click.option("--scope", "scopes", multiple=True, type=click.Choice(["read", "submit", "feeds", "admin"]),
+              help="repeatable; default read")
+@click.option("--label", default=None)
+@with_runtime
+def tokens_add(rt: Runtime, username: str, scopes: tuple[str, ...], label: str | None) -> None:
+    """Create an API token; prints it alone on the last line (only its hash is stored)."""
+    from fews.accounts import AccountError, create_token, get_user
+
+    with session_scope(rt.factory) as s:
+        user = get_user(s, username)
+        if user is None:
+            raise UsageFailure(f"no user {username!r}")
+        try:
+            token = create_token(s, user, scopes=list(scopes) or None, label=label, actor=f"cli:{_os_user()}")
+        except AccountError as exc:
+            raise UsageFailure(str(exc)) from None
+    click.echo(token)
+
+
+@tokens.command("revoke")
+@click.argument("prefix")
+@click.option("--as", "as_user", default=None, metavar="USERNAME", help="an admin account (audited)")
+@with_runtime
+def tokens_revoke(rt: Runtime, prefix: str, as_user: str | None) -> None:
+    """Revoke the API token whose first characters are PREFIX (as printed by `tokens list`)."""
+    from fews.accounts import revoke_token
+    from fews.models import ApiToken
+
+    actor = acting_user(rt, as_user, "manage_users")
+    with session_scope(rt.factory) as s:
+        rows = s.scalars(select(ApiToken).where(ApiToken.prefix == prefix[:12], ApiToken.revoked_at.is_(None))).all()
+        if len(rows) != 1:
+            raise UsageFailure(f"{len(rows)} live tokens start with {prefix!r}; give the 12-character prefix")
+        revoke_token(s, rows[0], actor=actor)
+        click.echo(to_json({"revoked": rows[0].prefix}))
+
+
+@tokens.command("list")
+@FORMAT
+@with_runtime
+def tokens_list(rt: Runtime, fmt: str) -> None:
+    """List API tokens (prefixes only)."""
+    from fews.models import ApiToken
+
+    with session_scope(rt.factory) as s:
+        rows = s.scalars(select(ApiToken).order_by(ApiToken.id)).all()
+        emit(({"prefix": t.prefix, "user": t.user.username, "scopes": t.scopes, "created_at": t.created_at,
+               "revoked_at": t.revoked_at, "last_used_at": t.last_used_at} for t in rows), fmt, sys.stdout)
+
+
+# ---------------------------------------------------------------------------------------------- substances
+@cli.group()
+def substances() -> None:
+    """Browse substances."""
+
+
+def _substance_record(sub: Any, with_names: bool = False) -> dict[str, Any]:
+    rec = {"id": sub.public_id, "name": sub.preferred_name, "smiles": sub.smiles, "inchikey": sub.inchikey,
+           "inchikey_nostereo": sub.inchikey_nostereo, "formula": sub.formula, "exact_mass": round(sub.exact_mass, 4),
+           "family_id": f"F{sub.family_id}" if sub.family_id else None,
+           "first_uk_detection": sub.first_uk_detection_date,
+           "first_uk_detection_level": sub.first_uk_detection_level}
+    if with_names:
+        rec["names"] = [{"name": n.name, "kind": n.kind, "source": n.source} for n in sub.names]
+    return rec
+
+
+@substances.command("list")
+@click.option("--limit", type=int, default=1000, show_default=True)
+@FORMAT
+@with_runtime
+def substances_list(rt: Runtime, limit: int, fmt: str) -> None:
+    """List substances with their first UK detection."""
+    from fews.models import Substance
+
+    with session_scope(rt.factory) as s:
+        rows = s.scalars(select(Substance).order_by(Substance.id).limit(limit)).all()
+        emit((_substance_record(r) for r in rows), fmt, sys.stdout)
+
+
+@substances.command("show")
+@click.argument("ident")
+@FORMAT
+@with_runtime
+def substances_show(rt: Runtime, ident: str, fmt: str) -> None:
+    """Show one substance by S<n>, InChIKey or name."""
+    from fews.lookup import find_substance
+
+    with session_scope(rt.factory) as s:
+        sub = find_substance(s, ident)
+        if sub is None:
+            raise UsageFailure(f"no substance {ident!r}")
+        emit([_substance_record(sub, with_names=True)], fmt, sys.stdout)
+
+
+# ---------------------------------------------------------------------------------------------- audit
+@cli.group("audit")
+def audit_group() -> None:
+    """Check the audit log."""
+
+
+@audit_group.command("verify")
+@with_runtime
+def audit_verify(rt: Runtime) -> None:
+    """Walk the hash chain; exit 1 and name the first broken entry if it was tampered with."""
+    with session_scope(rt.factory) as s:
+        result = audit.verify(s)
+    click.echo(to_json(result.as_dict()))
+    if not result.ok:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------------------- backup
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@with_runtime
+def backup(rt: Runtime, file: str) -> None:
+    """Write every table to FILE (gzip JSON Lines, engine-independent)."""
+    from fews.backup import dump
+
+    counts = dump(rt.engine, file)
+    click.echo(to_json({"file": file, "tables": counts, "rows": sum(counts.values())}))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--db", "db_url", default=None, metavar="URL", help="database URL (must be empty and migrated)")
+def restore(file: str, db_url: str | None) -> None:
+    """Load a backup into an empty, migrated database (run `fews init` first)."""
+    from fews.backup import RestoreError, load
+
+    try:
+        rt = open_runtime(database_url=db_url)
+    except NotMigrated as exc:
+        raise UsageFailure(str(exc)) from None
+    try:
+        counts = load(rt.engine, file)
+    except RestoreError as exc:
+        raise UsageFailure(str(exc)) from None
+    finally:
+        rt.close()
+    click.echo(to_json({"file": file, "tables": counts, "rows": sum(counts.values())}))
+
+
+# ---------------------------------------------------------------------------------------------- serve / scheduler
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@with_runtime
+def serve(rt: Runtime, host: str, port: int, threads: int) -> None:
+    """Serve the web application and API (waitress)."""
+    from waitress import serve as waitress_serve
+
+    from web import create_app
+
+    try:
+        rt.config.require_secret_key()
+    except ConfigError as exc:
+        raise UsageFailure(str(exc)) from None
+    app = create_app(rt.config)
+    click.echo(f"FEWS at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="FEWS")
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="run every job once now and exit (for cron and tests)")
+@with_runtime
+def scheduler(rt: Runtime, once: bool) -> None:
+    """Run the scheduled jobs (long-running; one per deployment, jobs take a database lock)."""
+    from fews.scheduler import run_all_once, run_scheduler
+
+    if once:
+        for rec in run_all_once(rt):
+            click.echo(to_json(rec))
+        return
+    run_scheduler(rt)
+
+
+# ---------------------------------------------------------------------------------------------- bench
+@cli.command()
+@click.option("--quick", is_flag=True, help="CI-sized inputs (under 5 minutes)")
+@click.option("--only", multiple=True, help="run only these benchmarks (repeatable)")
+def bench(quick: bool, only: tuple[str, ...]) -> None:
+    """Run benchmarks; prints JSON Lines with each figure and its same-run baseline."""
+    from fews.bench import run_benchmarks
+
+    for row in run_benchmarks(quick=quick, only=set(only) or None):
+        click.echo(to_json(row))
+        sys.stdout.flush()
+
+
+@cli.command("stats")
+@with_runtime
+def stats(rt: Runtime) -> None:
+    """Counts of what the database holds."""
+    from fews.models import HarmReport, IntakeBatch, IntelReport, PsychoactivityResult, QuarantineItem, Sample, Substance
+
+    with session_scope(rt.factory) as s:
+        out = {name: s.scalar(select(func.count()).select_from(model)) for name, model in (
+            ("substances", Substance), ("samples", Sample), ("harm_reports", HarmReport),
+            ("intel_reports", IntelReport), ("psychoactivity_results", PsychoactivityResult),
+            ("quarantine_items", QuarantineItem), ("batches", IntakeBatch))}
+    click.echo(to_json(out))
+
+
+def main() -> None:
+    cli(prog_name="fews")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+"""SQLAlchemy 2.0 typed ORM models, one module per domain (DESIGN.md §3)."""
+
+from fews.models.alerts import Alert, AlertEvent, AlertEvidence, AlertVersion, Delivery, Subscription
+from fews.models.audit import AuditEvent
+from fews.models.base import Base, utcnow
+from fews.models.detection import Family, Signal
+from fews.models.harm import HarmReport, HarmReportSubstance
+from fews.models.intake import IntakeBatch, QuarantineItem
+from fews.models.intel import IntelReport, PsychoactivityResult
+from fews.models.legal import LegalStatusEvent
+from fews.models.ops import JobRun
+from fews.models.seizure import Component, Sample
+from fews.models.substance import NameResolutionCache, Substance, SubstanceName
+from fews.models.users import ApiToken, User
+
+__all__ = [
+    "Alert", "AlertEvent", "AlertEvidence", "AlertVersion", "ApiToken", "AuditEvent", "Base", "Component",
+    "Delivery", "Family", "HarmReport", "HarmReportSubstance", "IntakeBatch", "IntelReport", "JobRun",
+    "LegalStatusEvent", "NameResolutionCache", "PsychoactivityResult", "QuarantineItem", "Sample", "Signal",
+    "Subscription", "Substance", "SubstanceName", "User", "utcnow",
+]

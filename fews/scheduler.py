@@ -1,0 +1,103 @@
+"""Scheduled jobs (APScheduler). Each run takes a database lock so that only one process runs it,
+and is recorded in ``job_run``; the newest run is the heartbeat that ``/readyz`` checks.
+
+Jobs are data: ``JOBS`` maps a name to (function, trigger arguments). Later parts of FEWS
+(detection, delivery) add their jobs here.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import zlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from fews import audit
+from fews.db import dialect_name, session_scope
+from fews.models import JobRun, utcnow
+from fews.runtime import Runtime
+
+__all__ = ["JOBS", "run_job", "run_all_once", "run_scheduler", "last_heartbeat"]
+
+logger = logging.getLogger(__name__)
+
+
+def job_heartbeat(rt: Runtime, session: Session) -> str:
+    return "alive"
+
+
+def job_verify_audit(rt: Runtime, session: Session) -> str:
+    result = audit.verify(session)
+    if not result.ok:
+        logger.error("audit chain broken at entry %s: %s", result.broken_seq, result.detail)
+        raise RuntimeError(f"audit chain broken at entry {result.broken_seq}: {result.detail}")
+    return f"audit chain intact ({result.entries} entries)"
+
+
+JOBS: dict[str, tuple[Callable[[Runtime, Session], str], dict[str, Any]]] = {
+    "heartbeat": (job_heartbeat, {"trigger": "interval", "minutes": 1}),
+    "verify_audit": (job_verify_audit, {"trigger": "cron", "hour": 2, "minute": 30}),
+}
+
+
+def _try_lock(session: Session, name: str) -> bool:
+    if dialect_name(session) != "postgresql":
+        return True  # SQLite: one machine, BEGIN IMMEDIATE serialises writers
+    key = zlib.crc32(f"fews-job:{name}".encode())
+    return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}).scalar())
+
+
+def run_job(rt: Runtime, name: str) -> dict[str, Any]:
+    fn, _ = JOBS[name]
+    host = socket.gethostname()
+    with session_scope(rt.factory) as s:
+        run = JobRun(job=name, host=host, status="running")
+        s.add(run)
+        s.flush()
+        run_id = run.id
+    status, detail = "ok", ""
+    try:
+        with session_scope(rt.factory) as s:
+            if not _try_lock(s, name):
+                status, detail = "skipped", "another process holds the job lock"
+            else:
+                detail = fn(rt, s)
+    except Exception as exc:  # recorded and logged; the scheduler keeps running
+        logger.exception("job %s failed", name)
+        status, detail = "failed", f"{type(exc).__name__}: {exc}"
+    with session_scope(rt.factory) as s:
+        run = s.get(JobRun, run_id)
+        assert run is not None
+        run.status, run.detail, run.finished_at = status, detail[:2000], utcnow()
+    return {"job": name, "status": status, "detail": detail}
+
+
+def run_all_once(rt: Runtime) -> Iterator[dict[str, Any]]:
+    for name in JOBS:
+        yield run_job(rt, name)
+
+
+def last_heartbeat(session: Session) -> JobRun | None:
+    return session.scalar(select(JobRun).where(JobRun.job == "heartbeat", JobRun.status == "ok")
+                          .order_by(JobRun.id.desc()).limit(1))
+
+
+def run_scheduler(rt: Runtime) -> None:
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    sched = BlockingScheduler(timezone=rt.config.timezone)
+    for name, (_fn, trigger) in JOBS.items():
+        args = dict(trigger)
+        kind = args.pop("trigger")
+        sched.add_job(run_job, kind, args=[rt, name], id=name, name=name, coalesce=True, max_instances=1,
+                      misfire_grace_time=300, **args)
+    run_job(rt, "heartbeat")
+    logger.warning("scheduler started with jobs: %s", ", ".join(JOBS))
+    try:
+        sched.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass

@@ -1,0 +1,230 @@
+"""Turn a validated record into model column values (one builder per kind)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chem.errors import InvalidStructure
+from chem.names import NameResolution
+from chem.standardise import StandardiseCache, StandardStructure
+from fews import vocab
+from intake.kinds import KindSpec
+from intake.prepared import Prepared, PreparedChild, hash_fields
+from intake.records import Record
+from intake.sold_as import assess_sold_as
+from intake.validation.issues import Issue, warn
+from intake.validation.steps import CheckedRow
+
+__all__ = ["build_record", "BuildContext"]
+
+
+class BuildContext:
+    def __init__(self, *, structures: StandardiseCache, names: dict[str, NameResolution],
+                 sold_as_lookup: Callable[[str], NameResolution | None], security_marking: str):
+        self.structures = structures
+        self.names = names
+        self.sold_as_lookup = sold_as_lookup
+        self.security_marking = security_marking
+
+
+def _area_code(text: str | None) -> str | None:
+    if not text:
+        return None
+    for name in ("local_authorities", "places", "regions", "nations"):
+        term = vocab.load(name).lookup(text)
+        if term is not None:
+            return term.attrs.get("lad_code") or term.attrs.get("ons_code") or term.code
+    return None
+
+
+def _resolve(row: CheckedRow, ctx: BuildContext, warnings: list[Issue], field: str | None
+             ) -> tuple[StandardStructure | None, str, str | None]:
+    """(structure, resolution, label) of a row; unidentified names are a warning, never a rejection."""
+    if row.structure is not None:
+        return row.structure, "structure", None
+    name = row.pending_name
+    if not name:
+        return None, "unidentified", None
+    res = ctx.names.get(name)
+    if res is None or res.status == "unidentified" or (res.status == "substance" and not res.smiles):
+        reason = res.reason if res is not None and res.reason else "no synonym or systematic-name match"
+        warnings.append(warn("unidentified_name", "names", field, f"{name!r}: {reason}"))
+        return None, "unidentified", None
+    if res.status in ("family", "class"):
+        return None, res.status, res.label or res.preferred_name
+    try:
+        return ctx.structures.get(res.smiles or ""), res.source or "synonym", res.preferred_name
+    except InvalidStructure as exc:
+        warnings.append(warn("unidentified_name", "names", field, f"{name!r}: resolved structure invalid: {exc.reason}"))
+        return None, "unidentified", None
+
+
+def _extra(row: CheckedRow, spec: KindSpec) -> dict[str, Any]:
+    known = spec.known_fields
+    return {k: v for k, v in row.raw.data.items() if k not in known and v is not None}
+
+
+def _row_fields(row: CheckedRow, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {f: row.raw.data.get(f) for f in fields}
+
+
+def _warn_dicts(issues: list[Issue], line: int | str) -> list[dict[str, Any]]:
+    return [i.as_dict(line) for i in issues]
+
+
+def _dedupe(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Record-level fields repeat on every row: report each distinct warning once."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for w in warnings:
+        key = (w["code"], w["field"], w["detail"])
+        if key not in seen:
+            seen.add(key)
+            out.append(w)
+    return out
+
+
+def build_seizure(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
+    first = rows[0]
+    d = first.raw.data
+    header_raw = {f: d.get(f) for f in spec.header_fields} | {"provider": rec.provider}
+    warnings: list[dict[str, Any]] = []
+    for r in rows:
+        warnings.extend(_warn_dicts(r.warnings, r.raw.line))
+    children: list[PreparedChild] = []
+    found: list[tuple[str, StandardStructure | None]] = []
+    for pos, r in enumerate(rows):
+        extra_warn: list[Issue] = []
+        structure, resolution, label = _resolve(r, ctx, extra_warn, spec.name_field)
+        warnings.extend(_warn_dicts(extra_warn, r.raw.line))
+        rd = r.raw.data
+        role = r.codes.get("role") or ("unknown" if not rd.get("role") else None)
+        display = rd.get("component_name") or (structure.smiles if structure else "unnamed")
+        if role in ("active", "unknown", None):
+            found.append((display, structure))
+        values = {
+            "position": pos, "name_reported": rd.get("component_name"),
+            "smiles_reported": rd.get("component_smiles") or rd.get("component_molblock"),
+            "resolution": resolution, "resolution_label": label, "role": role, "role_raw": rd.get("role"),
+            "identification_level": r.codes.get("identification_level"), "purity": r.values.get("purity"),
+            "quantity": rd.get("quantity"), "method": rd.get("method"), "spectrum_file": rd.get("spectrum_file"),
+            "extra": _extra(r, spec),
+        }
+        row_hash = hash_fields(_row_fields(r, spec.row_fields) | {"extra": values["extra"]})
+        children.append(PreparedChild(values, row_hash, structure, rd.get("component_name"), r.raw.line))
+    verdict = assess_sold_as(d.get("product_as_sold"), found, ctx.sold_as_lookup, ctx.structures)
+    warnings = _dedupe(warnings)
+    local_code = _area_code(d.get("local_area"))
+    if d.get("local_area") and local_code is None:
+        warnings.append(warn("unknown_value", "vocabularies", "local_area",
+                             f"{d.get('local_area')!r} is not a known local authority or place").as_dict(first.raw.line))
+    header = {
+        "provider": rec.provider, "sample_id": rec.key, "submitting_agency": d.get("submitting_agency"),
+        "agency_code": first.codes.get("submitting_agency"), "seizure_date": first.values["seizure_date"],
+        "received_date": first.values.get("received_date"), "seizure_context": first.codes.get("seizure_context"),
+        "seizure_context_raw": d.get("seizure_context"), "jurisdiction": first.jurisdiction,
+        "local_area": d.get("local_area"), "local_area_code": local_code, "origin_country": d.get("origin_country"),
+        "product_form": first.codes.get("product_form"), "product_form_raw": d.get("product_form"),
+        "product_as_sold": d.get("product_as_sold"), "sold_as_mismatch": verdict.mismatch,
+        "sold_as_detail": verdict.detail, "case_reference": d.get("case_reference"),
+        "security_marking": ctx.security_marking, "warnings": warnings,
+    }
+    return Prepared(rec.provider, rec.key or "", header, hash_fields(header_raw), children,
+                    lines=[r.raw.line for r in rows], warnings=len(warnings))
+
+
+def build_report(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
+    first = rows[0]
+    d = first.raw.data
+    header_raw = {f: d.get(f) for f in spec.header_fields} | {"provider": rec.provider}
+    warnings: list[dict[str, Any]] = []
+    for r in rows:
+        warnings.extend(_warn_dicts(r.warnings, r.raw.line))
+    children = []
+    for pos, r in enumerate(rows):
+        extra_warn: list[Issue] = []
+        structure, resolution, label = _resolve(r, ctx, extra_warn, spec.name_field)
+        warnings.extend(_warn_dicts(extra_warn, r.raw.line))
+        rd = r.raw.data
+        name = rd.get("suspected_substance_name") or rd.get("suspected_substance_smiles") or ""
+        values = {"position": pos, "name_reported": name, "resolution": resolution, "resolution_label": label,
+                  "extra": _extra(r, spec)}
+        row_hash = hash_fields(_row_fields(r, spec.row_fields) | {"extra": values["extra"]})
+        children.append(PreparedChild(values, row_hash, structure, name, r.raw.line))
+    region = d.get("region")
+    warnings = _dedupe(warnings)
+    header = {
+        "provider": rec.provider, "report_id": rec.key, "reporter_role": first.codes.get("reporter_role") or
+        d.get("reporter_role"), "care_setting": first.codes.get("care_setting"),
+        "care_setting_raw": d.get("care_setting"), "event_date": first.values["event_date"],
+        "reported_date": first.values.get("reported_date"), "region": region, "region_code": _area_code(region),
+        "jurisdiction": first.jurisdiction, "severity": first.codes.get("severity"),
+        "severity_raw": d.get("severity"), "effects": first.values.get("effects") or [],
+        "vulnerable_group": first.codes.get("vulnerable_group"),
+        "toxicology_status": first.codes.get("toxicology_status"), "free_text": d.get("free_text"),
+        "sample_ref": d.get("sample_id"), "security_marking": ctx.security_marking, "warnings": warnings,
+    }
+    return Prepared(rec.provider, rec.key or "", header, hash_fields(header_raw), children,
+                    lines=[r.raw.line for r in rows], warnings=len(warnings))
+
+
+def build_intel(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
+    r = rows[0]
+    d = r.raw.data
+    issues: list[Issue] = list(r.warnings)
+    structure, resolution, label = _resolve(r, ctx, issues, spec.name_field)
+    stream = r.codes.get("stream")
+    grade = vocab.load("intel_streams").lookup(stream).attrs.get("evidence_grade") if stream else None
+    found_name = d.get("found_name") or (structure.smiles if structure else "unidentified")
+    verdict = assess_sold_as(d.get("sold_as"), [(found_name, structure)], ctx.sold_as_lookup, ctx.structures)
+    extra = _extra(r, spec)
+    for k in ("sample_code", "price_gbp", "url_or_market", "notes"):
+        if d.get(k) is not None:
+            extra[k] = d.get(k)
+    header = {
+        "provider": rec.provider, "record_id": rec.key, "stream": stream, "evidence_grade": grade,
+        "observed_date": r.values["observed_date"], "source": d.get("source"), "jurisdiction": r.jurisdiction,
+        "local_area": d.get("local_area"), "local_area_code": _area_code(d.get("local_area")),
+        "sold_as": d.get("sold_as"), "found_name": d.get("found_name"), "found_smiles": d.get("found_smiles"),
+        "resolution": resolution, "sold_as_mismatch": verdict.mismatch,
+        "source_evaluation": r.codes.get("source_evaluation"),
+        "intelligence_assessment": r.codes.get("intelligence_assessment"),
+        "handling_code": r.codes.get("handling_code"), "security_marking": ctx.security_marking,
+        "warnings": _warn_dicts(issues, r.raw.line), "extra": extra,
+    }
+    if label:
+        header["resolution_label"] = label
+    header_raw = dict(d) | {"provider": rec.provider}
+    return Prepared(rec.provider, rec.key or "", header, hash_fields(header_raw), [], structure=structure,
+                    name=d.get("found_name"), lines=[r.raw.line], warnings=len(issues))
+
+
+def build_psychoactivity(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
+    r = rows[0]
+    d = r.raw.data
+    issues: list[Issue] = list(r.warnings)
+    structure, resolution, _label = _resolve(r, ctx, issues, spec.name_field)
+    header = {
+        "provider": rec.provider, "result_id": rec.key, "substance_name": d.get("substance_name") or "",
+        "substance_smiles": d.get("substance_smiles"), "resolution": resolution, "sample_ref": d.get("sample_id"),
+        "assay": d.get("assay"), "result": r.codes.get("result"), "potency_value": r.values.get("potency_value"),
+        "potency_unit": d.get("potency_unit"), "efficacy_percent": r.values.get("efficacy_percent"),
+        "reference_compound": d.get("reference_compound"), "test_date": r.values["test_date"],
+        "laboratory": d.get("laboratory"), "warnings": _warn_dicts(issues, r.raw.line), "extra": _extra(r, spec),
+    }
+    header_raw = dict(d) | {"provider": rec.provider}
+    return Prepared(rec.provider, rec.key or "", header, hash_fields(header_raw), [], structure=structure,
+                    name=d.get("substance_name"), lines=[r.raw.line], warnings=len(issues))
+
+
+BUILDERS: dict[str, Callable[[Record, list[CheckedRow], KindSpec, BuildContext], Prepared]] = {
+    "seizures": build_seizure,
+    "reports": build_report,
+    "intel": build_intel,
+    "psychoactivity": build_psychoactivity,
+}
+
+
+def build_record(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
+    return BUILDERS[spec.name](rec, rows, spec, ctx)

@@ -1,0 +1,134 @@
+"""Streaming CSV reader: UTF-8 (with or without BOM) or UTF-16 with BOM, line by line.
+
+A line that is not valid UTF-8 does not stop the file: its row is yielded with an
+``encoding_error`` and the raw text (undecodable bytes shown as ``\\xNN``) so it can be quarantined.
+Header names are normalised (trimmed, lower case, spaces to underscores).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+from collections.abc import Iterator
+from typing import IO
+
+from intake.parsers.raw import FileError, RawRow
+
+__all__ = ["iter_csv_rows", "normalise_header", "MAX_FIELD_CHARS"]
+
+MAX_FIELD_CHARS = 1_000_000
+
+
+def normalise_header(name: str) -> str:
+    return "_".join(name.strip().lower().replace("-", "_").split())
+
+
+def _decoded_lines(raw: IO[bytes]) -> Iterator[str]:
+    head = raw.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = io.TextIOWrapper(io.BufferedReader(_Prefixed(head, raw)), encoding="utf-16", newline="")
+        yield from text
+        return
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[3:]
+    for line in _iter_binary_lines(head, raw):
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError:
+            yield line.decode("utf-8", errors="surrogateescape")
+
+
+def _iter_binary_lines(head: bytes, raw: IO[bytes]) -> Iterator[bytes]:
+    buf = head
+    while True:
+        chunk = raw.read(1 << 16)
+        if not chunk:
+            break
+        buf += chunk
+        *lines, buf = buf.split(b"\n")
+        for ln in lines:
+            yield ln + b"\n"
+    if buf:
+        yield buf
+
+
+class _Prefixed(io.RawIOBase):
+    def __init__(self, prefix: bytes, rest: IO[bytes]):
+        self._prefix = prefix
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b):  # type: ignore[no-untyped-def]
+        if self._prefix:
+            n = min(len(b), len(self._prefix))
+            b[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._rest.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def _visible(text: str) -> str:
+    return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
+
+
+def iter_csv_rows(source: str | os.PathLike[str] | IO[bytes]) -> Iterator[RawRow]:
+    """Yield one :class:`RawRow` per data row; raise :class:`FileError` if there is no header."""
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    close = False
+    if isinstance(source, (str, os.PathLike)):
+        fh: IO[bytes] = open(source, "rb")
+        close = True
+    else:
+        fh = source
+    try:
+        lines = _decoded_lines(fh)
+        reader = csv.reader(lines)
+        try:
+            header_row = next(reader)
+        except StopIteration:
+            raise FileError("the file is empty: expected a header row") from None
+        except csv.Error as exc:
+            raise FileError(f"cannot read the header row: {exc}") from None
+        header = [normalise_header(_visible(h)) for h in header_row]
+        if not any(header):
+            raise FileError("the header row is empty")
+        dupes = {h for h in header if h and header.count(h) > 1}
+        if dupes:
+            raise FileError(f"duplicate column names in header: {', '.join(sorted(dupes))}")
+        width = len(header)
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield RawRow(line=reader.line_num, data={}, error=("malformed_row", f"CSV error: {exc}"))
+                continue
+            if not values or all(not v.strip() for v in values):
+                continue  # blank line
+            line = reader.line_num
+            raw_text = ",".join(_visible(v) for v in values)
+            error: tuple[str, str] | None = None
+            if any(_has_surrogates(v) for v in values):
+                error = ("encoding_error", "the row is not valid UTF-8: save the file as UTF-8 and resubmit")
+                values = [_visible(v) for v in values]
+            elif len(values) != width:
+                error = ("malformed_row", f"the row has {len(values)} fields, the header has {width}")
+            data: dict[str, str | None] = {}
+            for name, value in zip(header, values, strict=False):
+                value = value.strip()
+                data[name] = value if value != "" else None
+            yield RawRow(line=line, data=data, error=error, raw=raw_text if error else None)
+    finally:
+        if close:
+            fh.close()

@@ -1,0 +1,310 @@
+"""Ingest a file (or rows) of one kind: parse -> group -> validate -> resolve -> store | quarantine.
+
+Work goes in chunks of about ``Config.intake_chunk_rows`` rows; each chunk is one transaction
+holding its records, its quarantine items, the batch counters and one audit entry, so a crash
+never leaves half a sample and a re-run counts the committed rows as duplicates. Memory is bounded
+by the chunk size, whatever the file size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from tqdm import tqdm
+
+from chem.standardise import STANDARDISATION_VERSION, StandardiseCache
+from fews import audit
+from fews.config import Config
+from fews.db import session_scope
+from fews.models import IntakeBatch, QuarantineItem, utcnow
+from fews.substances import SubstanceRegistry
+from intake.build import BuildContext, build_record
+from intake.kinds import KindSpec, get_kind
+from intake.parsers import FileError, RawRow, detect_format, iter_rows
+from intake.prepared import Prepared
+from intake.quarantine import Rejected, rows_from_payload, store_rejected
+from intake.records import Record, group_records
+from intake.resolve import NameResolver
+from intake.store import store_prepared
+from intake.validation.issues import reject
+from intake.validation.steps import STEP_ORDER, CheckedRow, ValidationContext, check_row
+
+__all__ = ["IngestSummary", "Ingestor", "ingest_file", "PIPELINE_VERSION", "retry_quarantined"]
+
+logger = logging.getLogger(__name__)
+
+PIPELINE_VERSION = f"intake-1/standardise-{STANDARDISATION_VERSION}"  # bump "intake-N" when STEP_ORDER changes
+
+
+@dataclass
+class IngestSummary:
+    batch_id: int
+    rows: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    amended: int = 0
+    warnings: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    already_quarantined: int = 0  # rows counted in duplicates because an identical record sits in quarantine
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"batch_id": self.batch_id, "rows": self.rows, "accepted": self.accepted,
+                "quarantined": self.quarantined, "duplicates": self.duplicates, "amended": self.amended,
+                "warnings": self.warnings, "reasons": dict(sorted(self.reasons.items()))}
+
+
+def london_today() -> dt.date:
+    return dt.datetime.now(ZoneInfo("Europe/London")).date()
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class Ingestor:
+    """Runs the intake chain for one kind. Reusable across files (keeps its structure cache)."""
+
+    def __init__(self, factory: sessionmaker[Session], config: Config, kind: str, *, actor: str = "cli",
+                 via: str = "cli", user_id: int | None = None, today: dt.date | None = None,
+                 structures: StandardiseCache | None = None, resolver: NameResolver | None = None):
+        self.factory = factory
+        self.config = config
+        self.spec: KindSpec = get_kind(kind)
+        self.actor = actor
+        self.via = via
+        self.user_id = user_id
+        self.today = today or london_today()
+        self.structures = structures or StandardiseCache()
+        self.resolver = resolver or NameResolver(factory, use_opsin=config.use_opsin)
+        self.registry = SubstanceRegistry(self.resolver.table)
+        self.vctx = ValidationContext(today=self.today, structures=self.structures)
+
+    # -- batches -------------------------------------------------------------------------------------
+    def _open_batch(self, source_name: str, fmt: str, digest: str | None, provider: str | None) -> int:
+        with session_scope(self.factory) as s:
+            batch = IntakeBatch(kind=self.spec.name, source_name=source_name[:500], file_sha256=digest,
+                                file_format=fmt, provider=provider, submitted_by=self.actor, status="running",
+                                pipeline_version=PIPELINE_VERSION, reasons={})
+            s.add(batch)
+            s.flush()
+            audit.record(s, actor=self.actor, via=self.via, action="intake.batch.start", object_type="intake_batch",
+                         object_id=batch.id, content={"source": source_name, "sha256": digest, "kind": self.spec.name})
+            return batch.id
+
+    def _close_batch(self, summary: IngestSummary, *, error: str | None = None) -> None:
+        with session_scope(self.factory) as s:
+            batch = s.get(IntakeBatch, summary.batch_id)
+            assert batch is not None
+            batch.status = "failed" if error else "complete"
+            batch.error = error
+            batch.completed_at = utcnow()
+            audit.record(s, actor=self.actor, via=self.via, action="intake.batch.finish", object_type="intake_batch",
+                         object_id=batch.id, content=summary.as_dict())
+
+    # -- public entry points ----------------------------------------------------------------------------
+    def ingest_file(self, path: str | os.PathLike[str], *, provider: str | None = None, fmt: str | None = None,
+                    progress: bool = False) -> IngestSummary:
+        fmt = fmt or detect_format(path)
+        rows = iter_rows(path, self.spec.name, fmt)
+        first = next(rows, None)  # raises FileError before any batch is opened
+        if first is not None:
+            self._check_columns(first, fmt)
+        digest = file_sha256(path)
+        return self.ingest_rows(_chain(first, rows), source_name=Path(path).name, fmt=fmt, digest=digest,
+                                provider=provider, progress=progress)
+
+    def ingest_rows(self, rows: Iterable[RawRow], *, source_name: str, fmt: str, digest: str | None = None,
+                    provider: str | None = None, progress: bool = False) -> IngestSummary:
+        summary = IngestSummary(batch_id=self._open_batch(source_name, fmt, digest, provider))
+        bar = tqdm(total=None, unit=" rows", file=sys.stderr, disable=not progress, mininterval=0.5,
+                   desc=f"ingest {self.spec.name}")
+        try:
+            chunk: list[Record] = []
+            nrows = 0
+            chunk_no = 0
+            for rec in group_records(rows, self.spec, default_provider=provider):
+                chunk.append(rec)
+                nrows += len(rec.rows)
+                if nrows >= self.config.intake_chunk_rows:
+                    chunk_no += 1
+                    self._process_chunk(chunk, summary, chunk_no)
+                    bar.update(nrows)
+                    chunk, nrows = [], 0
+            if chunk:
+                chunk_no += 1
+                self._process_chunk(chunk, summary, chunk_no)
+                bar.update(nrows)
+        except BaseException as exc:
+            bar.close()
+            try:
+                self._close_batch(summary, error=f"{type(exc).__name__}: {exc}"[:2000])
+            except Exception:  # the database may be the thing that failed; keep the original error
+                logger.exception("could not mark batch %s failed", summary.batch_id)
+            raise
+        bar.close()
+        self._close_batch(summary)
+        return summary
+
+    def _check_columns(self, first: RawRow, fmt: str) -> None:
+        if fmt != "csv" or first.error:
+            return
+        required = {r for r in self.spec.required if isinstance(r, str)}
+        if self.spec.key_field not in first.data:
+            missing = sorted(required - set(first.data))
+            raise FileError(
+                f"this does not look like a {self.spec.name} file: missing column(s) {', '.join(missing)}; "
+                f"expected at least {', '.join(sorted(required))}")
+
+    # -- one chunk ------------------------------------------------------------------------------------
+    def _validate(self, rec: Record) -> tuple[list[CheckedRow] | None, Rejected | None]:
+        checked = [check_row(r, self.spec, self.vctx) for r in rec.rows]
+        if any(c.rejected for c in checked):
+            return None, Rejected(rec.provider, rec.record_key, rec.rows, [c.issues for c in checked])
+        if len(checked) > 1:
+            first = rec.rows[0].data
+            for c in checked[1:]:
+                for f in self.spec.header_fields:
+                    if c.raw.data.get(f) != first.get(f):
+                        issue = reject("inconsistent_record", "record", f,
+                                       f"rows of {self.spec.key_field} {rec.key!r} disagree on {f}: "
+                                       f"{first.get(f)!r} vs {c.raw.data.get(f)!r}")
+                        c.issues.append(issue)
+                        return None, Rejected(rec.provider, rec.record_key, rec.rows, [x.issues for x in checked])
+        return checked, None
+
+    def _sold_as_lookup(self, label: str):  # type: ignore[no-untyped-def]
+        return self.resolver.synonym_only(label)
+
+    def _prepare(self, records: list[Record]) -> tuple[list[Prepared], list[Rejected], int]:
+        valid: list[tuple[Record, list[CheckedRow]]] = []
+        rejected: list[Rejected] = []
+        for rec in records:
+            checked, rej = self._validate(rec)
+            if rej is not None:
+                rejected.append(rej)
+            else:
+                assert checked is not None
+                valid.append((rec, checked))
+        names = {c.pending_name for _, cs in valid for c in cs if c.pending_name}
+        resolutions = self.resolver.resolve(names) if names else {}
+        bctx = BuildContext(structures=self.structures, names=resolutions, sold_as_lookup=self._sold_as_lookup,
+                            security_marking=self.config.security_marking)
+        prepared = [build_record(rec, cs, self.spec, bctx) for rec, cs in valid]
+        if self.spec.name == "reports" and self.user_id is not None:
+            for p in prepared:
+                p.header["reporter_user_id"] = self.user_id
+        return prepared, rejected, sum(len(r.rows) for r in records)
+
+    def _process_chunk(self, records: list[Record], summary: IngestSummary, chunk_no: int) -> None:
+        prepared, rejected, nrows = self._prepare(records)
+        for attempt in (1, 2):
+            try:
+                with session_scope(self.factory) as s:
+                    counts = store_prepared(s, self.spec.name, prepared, batch_id=summary.batch_id,
+                                            submitted_by=self.actor, registry=self.registry)
+                    q_rows, q_dupes = store_rejected(s, self.spec.name, rejected, batch_id=summary.batch_id)
+                    warnings = sum(p.warnings for p in prepared)
+                    reasons: Counter[str] = Counter()
+                    for rej in rejected:
+                        reasons.update(rej.row_codes())
+                    batch = s.get(IntakeBatch, summary.batch_id)
+                    assert batch is not None
+                    batch.rows += nrows
+                    batch.accepted += counts.accepted
+                    batch.duplicates += counts.duplicates + q_dupes
+                    batch.quarantined += q_rows
+                    batch.amended += counts.amended
+                    batch.warnings += warnings
+                    batch.reasons = dict(Counter(batch.reasons or {}) + reasons)
+                    audit.record(s, actor=self.actor, via=self.via, action=f"intake.{self.spec.name}.chunk",
+                                 object_type="intake_batch", object_id=f"{summary.batch_id}#{chunk_no}",
+                                 content=[(p.provider, p.key, p.header_sha256, p.row_hashes) for p in prepared]
+                                 + [(r.provider, r.record_key, r.row_codes()) for r in rejected])
+                break
+            except sa_exc.IntegrityError:
+                # another process stored some of these records first: re-read and count them as duplicates
+                self.registry.forget()
+                if attempt == 2:
+                    raise
+        summary.rows += nrows
+        summary.accepted += counts.accepted
+        summary.duplicates += counts.duplicates + q_dupes
+        summary.already_quarantined += q_dupes
+        summary.quarantined += q_rows
+        summary.amended += counts.amended
+        summary.warnings += warnings
+        summary.reasons.update(reasons)
+        if summary.accepted + summary.quarantined + summary.duplicates != summary.rows:
+            raise AssertionError(f"intake counts do not add up: {summary.as_dict()}")
+
+
+def _chain(first: RawRow | None, rest: Iterator[RawRow]) -> Iterator[RawRow]:
+    if first is not None:
+        yield first
+        yield from rest
+
+
+def ingest_file(factory: sessionmaker[Session], config: Config, kind: str, path: str | os.PathLike[str], *,
+                provider: str | None = None, actor: str = "cli", via: str = "cli", user_id: int | None = None,
+                fmt: str | None = None, progress: bool = False, today: dt.date | None = None) -> IngestSummary:
+    """Ingest one file; see :class:`Ingestor`. Raises :class:`FileError` for an unreadable file."""
+    ing = Ingestor(factory, config, kind, actor=actor, via=via, user_id=user_id, today=today)
+    return ing.ingest_file(path, provider=provider, fmt=fmt, progress=progress)
+
+
+def retry_quarantined(factory: sessionmaker[Session], config: Config, item_id: int, *, actor: str,
+                      via: str = "cli", today: dt.date | None = None) -> tuple[IngestSummary, str]:
+    """Re-run the current pipeline on a quarantined record. Returns the summary and the item's new status."""
+    with session_scope(factory) as s:
+        item = s.get(QuarantineItem, item_id)
+        if item is None:
+            raise LookupError(f"no quarantine item {item_id}")
+        if item.status != "open":
+            raise ValueError(f"quarantine item {item_id} is {item.status}, not open")
+        if item.payload is None:
+            raise ValueError(f"quarantine item {item_id} was purged; its payload is gone")
+        kind, provider, payload = item.kind, item.provider, item.payload
+    ing = Ingestor(factory, config, kind, actor=actor, via=via, today=today)
+    rows = rows_from_payload(payload)
+    for r in rows:
+        r.group = r.group or f"retry:{item_id}"
+    summary = ing.ingest_rows(rows, source_name=f"quarantine:{item_id}", fmt="retry", provider=provider)
+    with session_scope(factory) as s:
+        item = s.get(QuarantineItem, item_id)
+        assert item is not None
+        if summary.quarantined == 0 and summary.already_quarantined == 0:
+            item.status = "released"
+            item.resolved_at = utcnow()
+            item.resolved_by = actor
+            item.resolution_note = f"accepted on retry in batch {summary.batch_id}"
+        status = item.status
+        audit.record(s, actor=actor, via=via, action="quarantine.retry", object_type="quarantine_item",
+                     object_id=item_id, content=summary.as_dict())
+    return summary, status
+
+
+def quarantine_query(kind: str | None = None, status: str | None = "open"):  # type: ignore[no-untyped-def]
+    stmt = select(QuarantineItem).order_by(QuarantineItem.id)
+    if kind:
+        stmt = stmt.where(QuarantineItem.kind == kind)
+    if status:
+        stmt = stmt.where(QuarantineItem.status == status)
+    return stmt

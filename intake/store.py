@@ -1,0 +1,206 @@
+"""Store prepared records: new, duplicate, merged (same batch) or amended (new version).
+
+Same key + same content = duplicate (nothing written). Same key + different content = amendment:
+the old version stays, marked not current, and a new version is written. A key met again later in
+the same batch with the same record fields adds its new rows to the sample stored earlier in the
+batch. Writes are Core ``executemany`` inserts, so a chunk of thousands of rows is a few statements.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from fews.models import (
+    Component, HarmReport, HarmReportSubstance, IntelReport, PsychoactivityResult, QuarantineItem, Sample, Substance,
+    utcnow,
+)
+from fews.substances import SubstanceRegistry
+from intake.prepared import Prepared
+
+__all__ = ["StoreCounts", "store_prepared", "MODELS"]
+
+
+@dataclass(frozen=True)
+class KindModels:
+    parent: type
+    key: str
+    child: type | None = None
+    child_fk: str | None = None
+    child_name_field: str = "name_reported"
+
+
+MODELS: dict[str, KindModels] = {
+    "seizures": KindModels(Sample, "sample_id", Component, "sample_pk"),
+    "reports": KindModels(HarmReport, "report_id", HarmReportSubstance, "report_pk"),
+    "intel": KindModels(IntelReport, "record_id"),
+    "psychoactivity": KindModels(PsychoactivityResult, "result_id"),
+}
+
+
+@dataclass
+class StoreCounts:
+    accepted: int = 0
+    duplicates: int = 0
+    amended: int = 0
+    stored_ids: list[int] | None = None
+
+
+@dataclass
+class _Existing:
+    pk: int
+    version: int
+    header_sha256: str
+    batch_id: int | None
+    row_hashes: set[str]
+    next_position: int
+
+
+def _existing(session: Session, m: KindModels, items: list[Prepared]) -> dict[tuple[str, str], _Existing]:
+    parent = m.parent
+    keys = {p.key for p in items}
+    providers = {p.provider for p in items}
+    key_col = getattr(parent, m.key)
+    rows = session.execute(
+        select(parent.id, parent.provider, key_col, parent.version, parent.header_sha256, parent.batch_id)
+        .where(key_col.in_(keys), parent.is_current.is_(True))
+    ).all()
+    found = {(r[1], r[2]): r for r in rows if r[1] in providers}
+    out: dict[tuple[str, str], _Existing] = {}
+    hashes: dict[int, set[str]] = {r[0]: set() for r in found.values()}
+    positions: dict[int, int] = {r[0]: 0 for r in found.values()}
+    if m.child is not None and hashes:
+        fk = getattr(m.child, m.child_fk or "")
+        for pk, h, pos in session.execute(
+            select(fk, m.child.row_sha256, m.child.position).where(fk.in_(list(hashes)))
+        ):
+            hashes[pk].add(h)
+            positions[pk] = max(positions[pk], pos + 1)
+    for k, r in found.items():
+        row_hashes = hashes[r[0]] if m.child is not None else {r[4]}
+        out[k] = _Existing(r[0], r[3], r[4], r[5], row_hashes, positions[r[0]])
+    return out
+
+
+def _first_detections(session: Session, firsts: dict[int, tuple[dt.date, int, str | None]]) -> None:
+    if not firsts:
+        return
+    current = dict(session.execute(
+        select(Substance.id, Substance.first_uk_detection_date).where(Substance.id.in_(list(firsts)))
+    ).all())
+    for sid, (day, sample_pk, level) in firsts.items():
+        known = current.get(sid)
+        if known is None or day < known:
+            session.execute(update(Substance).where(Substance.id == sid).values(
+                first_uk_detection_date=day, first_uk_detection_sample_id=sample_pk, first_uk_detection_level=level))
+
+
+def store_prepared(session: Session, kind: str, items: list[Prepared], *, batch_id: int, submitted_by: str,
+                   registry: SubstanceRegistry) -> StoreCounts:
+    """Write one chunk's accepted records in the caller's transaction."""
+    m = MODELS[kind]
+    counts = StoreCounts(stored_ids=[])
+    if not items:
+        return counts
+    existing = _existing(session, m, items)
+    new_parents: list[tuple[Prepared, dict[str, Any]]] = []
+    merges: list[tuple[_Existing, Prepared]] = []
+    superseded_keys: set[tuple[str, str]] = set()
+    for p in items:
+        ex = existing.get((p.provider, p.key))
+        if ex is not None and ex.header_sha256 == p.header_sha256 and set(p.row_hashes) <= ex.row_hashes:
+            counts.duplicates += p.nrows
+            continue
+        if ex is not None and m.child is not None and ex.batch_id == batch_id and ex.header_sha256 == p.header_sha256:
+            merges.append((ex, p))
+            ex.row_hashes.update(p.row_hashes)
+            counts.accepted += p.nrows
+            continue
+        version = 1
+        if ex is not None:
+            session.execute(update(m.parent).where(m.parent.id == ex.pk).values(is_current=False))
+            version = ex.version + 1
+            counts.amended += p.nrows
+        counts.accepted += p.nrows
+        values = dict(p.header, version=version, is_current=True, header_sha256=p.header_sha256,
+                      batch_id=batch_id, submitted_by=submitted_by)
+        if m.child is None:
+            values["substance_id"] = (registry.ensure(session, p.structure, reported_name=p.name)
+                                      if p.structure is not None else None)
+        new_parents.append((p, values))
+        superseded_keys.add((p.provider, p.key))
+        # a later record with the same key in this chunk compares with this version
+        existing[(p.provider, p.key)] = _Existing(-1, version, p.header_sha256, batch_id, set(p.row_hashes),
+                                                  len(p.children))
+    if kind in ("reports", "psychoactivity"):
+        _link_samples(session, [v for _, v in new_parents])
+    pks: list[int] = []
+    if new_parents:
+        pks = list(session.scalars(
+            insert(m.parent).returning(m.parent.id, sort_by_parameter_order=True), [v for _, v in new_parents]
+        ))
+        counts.stored_ids = pks
+        for (p, _), pk in zip(new_parents, pks, strict=True):
+            existing[(p.provider, p.key)].pk = pk
+    firsts: dict[int, tuple[dt.date, int, str | None]] = {}
+    if m.child is not None:
+        child_rows: list[dict[str, Any]] = []
+
+        def add_children(parent_pk: int, p: Prepared, offset: int) -> None:
+            for i, c in enumerate(p.children):
+                sid = (registry.ensure(session, c.structure, reported_name=c.name) if c.structure is not None
+                       else None)
+                row = dict(c.values, position=offset + i, row_sha256=c.row_sha256, substance_id=sid)
+                row[m.child_fk or ""] = parent_pk
+                child_rows.append(row)
+                if kind == "seizures" and sid is not None:
+                    day = p.header["seizure_date"]
+                    if sid not in firsts or day < firsts[sid][0]:
+                        firsts[sid] = (day, parent_pk, c.values.get("identification_level"))
+
+        for (p, _), pk in zip(new_parents, pks, strict=True):
+            add_children(pk, p, 0)
+        for ex, p in merges:
+            pk = ex.pk if ex.pk != -1 else existing[(p.provider, p.key)].pk
+            add_children(pk, p, ex.next_position)
+            ex.next_position += len(p.children)
+        if child_rows:
+            session.execute(insert(m.child), child_rows)
+    if kind == "seizures":
+        _first_detections(session, firsts)
+    if superseded_keys:
+        _supersede_quarantine(session, kind, superseded_keys)
+    return counts
+
+
+def _link_samples(session: Session, values: list[dict[str, Any]]) -> None:
+    """Link a report or result to the seized sample it names, when exactly one current sample has that id."""
+    refs = {v["sample_ref"] for v in values if v.get("sample_ref")}
+    if not refs:
+        return
+    found: dict[str, list[int]] = {}
+    for sid, pk in session.execute(
+        select(Sample.sample_id, Sample.id).where(Sample.sample_id.in_(refs), Sample.is_current.is_(True))
+    ):
+        found.setdefault(sid, []).append(pk)
+    for v in values:
+        pks = found.get(v.get("sample_ref") or "")
+        v["linked_sample_pk"] = pks[0] if pks and len(pks) == 1 else None
+
+
+def _supersede_quarantine(session: Session, kind: str, keys: set[tuple[str, str]]) -> None:
+    """Open quarantine items for a key that has now been stored are marked superseded."""
+    by_provider: dict[str, list[str]] = {}
+    for provider, key in keys:
+        by_provider.setdefault(provider, []).append(key)
+    for provider, key_list in by_provider.items():
+        session.execute(
+            update(QuarantineItem)
+            .where(QuarantineItem.kind == kind, QuarantineItem.provider == provider,
+                   QuarantineItem.record_key.in_(key_list), QuarantineItem.status == "open")
+            .values(status="superseded", resolved_at=utcnow(), resolution_note="a later submission was accepted")
+        )

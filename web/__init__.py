@@ -1,0 +1,89 @@
+"""FEWS web application: ``create_app(config=None)`` builds the Flask app (one blueprint per area).
+
+Views stay thin: they check the permission table (``fews.access``), call service functions and
+render templates. Each request gets one database session (``web.database``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from flask import Flask, g, request
+
+from fews.config import Config, load_config
+from fews.db import make_engine, make_session_factory
+
+__all__ = ["create_app"]
+
+
+def create_app(config: Config | None = None, *, overrides: dict[str, Any] | None = None) -> Flask:
+    config = config or load_config()
+    app = Flask(__name__, instance_path=str(config.instance_path), instance_relative_config=False)
+    secret = config.secret_key if config.secret_key else (secrets.token_urlsafe(32) if config.testing else None)
+    if not secret:
+        config.require_secret_key()
+    app.config.update(
+        SECRET_KEY=secret,
+        FEWS=config,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.extra.get("secure_cookies", "0") == "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=8),
+        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        TESTING=config.testing,
+    )
+    if overrides:
+        app.config.update(overrides)
+    engine = make_engine(config.database_url)
+    app.extensions["fews_engine"] = engine
+    app.extensions["fews_sessions"] = make_session_factory(engine)
+
+    from web.auth.ratelimit import FailureLimiter
+    from web.extensions import csrf, login_manager
+
+    app.extensions["fews_login_limiter"] = FailureLimiter()
+
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from web import database
+
+    database.init_app(app)
+
+    from web.auth import bp as auth_bp
+    from web.errors import bp as errors_bp
+    from web.health import bp as health_bp
+    from web.main import bp as main_bp
+
+    app.register_blueprint(errors_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(main_bp)
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {"security_marking": config.security_marking, "csp_nonce": g.get("csp_nonce", "")}
+
+    @app.before_request
+    def _nonce() -> None:
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.after_request
+    def _security_headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            f"default-src 'self'; script-src 'self' 'nonce-{g.get('csp_nonce', '')}'; style-src 'self'; "
+            "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        if request.path.startswith(("/auth", "/api")):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app
