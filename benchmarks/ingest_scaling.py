@@ -24,9 +24,17 @@ def main() -> None:
             csv_path = Path(tmp) / "s.csv"
             rows = make_seizure_csv(csv_path, size)
             result = _run("fews_ingest", str(csv_path), f"sqlite:///{tmp}/f.db")
-            print(json.dumps({"rows": rows, "seconds": round(result["seconds"], 2),
-                              "rows_per_second": round(rows / result["seconds"], 1),
-                              "max_rss_mb": round(result["max_rss_mb"], 1)}), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "rows": rows,
+                        "seconds": round(result["seconds"], 2),
+                        "rows_per_second": round(rows / result["seconds"], 1),
+                        "max_rss_mb": round(result["max_rss_mb"], 1),
+                    }
+                ),
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -11,8 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = [
-    "ROLES", "PERMISSIONS", "PermissionDenied", "Principal", "allowed", "require", "roles_with",
-    "can_read_harm_report", "can_read_case_reference",
+    "ROLES",
+    "PERMISSIONS",
+    "PermissionDenied",
+    "Principal",
+    "allowed",
+    "require",
+    "roles_with",
+    "can_read_harm_report",
+    "can_read_case_reference",
 ]
 
 ROLES: tuple[str, ...] = (

@@ -16,8 +16,17 @@ from fews.access import ROLES
 from fews.models import ApiToken, User, utcnow
 
 __all__ = [
-    "AccountError", "MIN_PASSWORD_LENGTH", "TOKEN_SCOPES", "create_user", "set_password", "check_password",
-    "create_token", "find_token", "revoke_token", "hash_token", "get_user",
+    "AccountError",
+    "MIN_PASSWORD_LENGTH",
+    "TOKEN_SCOPES",
+    "create_user",
+    "set_password",
+    "check_password",
+    "create_token",
+    "find_token",
+    "revoke_token",
+    "hash_token",
+    "get_user",
 ]
 
 MIN_PASSWORD_LENGTH = 12
@@ -40,8 +49,17 @@ def get_user(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 
 
-def create_user(session: Session, username: str, *, role: str, password: str, organisation: str | None = None,
-                jurisdiction: str | None = None, actor: str = "system", via: str = "cli") -> User:
+def create_user(
+    session: Session,
+    username: str,
+    *,
+    role: str,
+    password: str,
+    organisation: str | None = None,
+    jurisdiction: str | None = None,
+    actor: str = "system",
+    via: str = "cli",
+) -> User:
     """Create an account; raises :class:`AccountError` on an unknown role, weak password or taken name."""
     username = username.strip()
     if not username or len(username) > 80 or any(c.isspace() for c in username):
@@ -51,21 +69,33 @@ def create_user(session: Session, username: str, *, role: str, password: str, or
     _check_password_strength(password)
     if get_user(session, username) is not None:
         raise AccountError(f"user {username!r} already exists")
-    user = User(username=username, role=role, organisation=organisation, jurisdiction=jurisdiction,
-                password_hash=_hasher.hash(password))
+    user = User(
+        username=username,
+        role=role,
+        organisation=organisation,
+        jurisdiction=jurisdiction,
+        password_hash=_hasher.hash(password),
+    )
     session.add(user)
     session.flush()
-    audit.record(session, actor=actor, via=via, action="user.create", object_type="user", object_id=user.id,
-                 content={"username": username, "role": role, "organisation": organisation,
-                          "jurisdiction": jurisdiction})
+    audit.record(
+        session,
+        actor=actor,
+        via=via,
+        action="user.create",
+        object_type="user",
+        object_id=user.id,
+        content={"username": username, "role": role, "organisation": organisation, "jurisdiction": jurisdiction},
+    )
     return user
 
 
 def set_password(session: Session, user: User, password: str, *, actor: str, via: str = "cli") -> None:
     _check_password_strength(password)
     user.password_hash = _hasher.hash(password)
-    audit.record(session, actor=actor, via=via, action="user.set_password", object_type="user",
-                 object_id=user.id, content=None)
+    audit.record(
+        session, actor=actor, via=via, action="user.set_password", object_type="user", object_id=user.id, content=None
+    )
 
 
 def check_password(user: User, password: str) -> bool:
@@ -83,20 +113,41 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(session: Session, user: User, *, scopes: list[str] | None = None, label: str | None = None,
-                 expires_at: dt.datetime | None = None, actor: str = "system", via: str = "cli") -> str:
+def create_token(
+    session: Session,
+    user: User,
+    *,
+    scopes: list[str] | None = None,
+    label: str | None = None,
+    expires_at: dt.datetime | None = None,
+    actor: str = "system",
+    via: str = "cli",
+) -> str:
     """Create an API token for ``user`` and return it (the only time it is visible)."""
     scopes = scopes or ["read"]
     for scope in scopes:
         if scope not in TOKEN_SCOPES:
             raise AccountError(f"unknown scope {scope!r}; scopes: {', '.join(TOKEN_SCOPES)}")
     token = "fews_" + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, token_hash=hash_token(token), prefix=token[:12], scopes=scopes, label=label,
-                   expires_at=expires_at)
+    row = ApiToken(
+        user_id=user.id,
+        token_hash=hash_token(token),
+        prefix=token[:12],
+        scopes=scopes,
+        label=label,
+        expires_at=expires_at,
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor=actor, via=via, action="token.create", object_type="api_token",
-                 object_id=row.id, content={"user": user.username, "scopes": scopes, "prefix": row.prefix})
+    audit.record(
+        session,
+        actor=actor,
+        via=via,
+        action="token.create",
+        object_type="api_token",
+        object_id=row.id,
+        content={"user": user.username, "scopes": scopes, "prefix": row.prefix},
+    )
     return token
 
 
@@ -114,5 +165,12 @@ def find_token(session: Session, token: str) -> ApiToken | None:
 
 def revoke_token(session: Session, row: ApiToken, *, actor: str, via: str = "cli") -> None:
     row.revoked_at = utcnow()
-    audit.record(session, actor=actor, via=via, action="token.revoke", object_type="api_token",
-                 object_id=row.id, content={"prefix": row.prefix})
+    audit.record(
+        session,
+        actor=actor,
+        via=via,
+        action="token.revoke",
+        object_type="api_token",
+        object_id=row.id,
+        content={"prefix": row.prefix},
+    )

@@ -40,15 +40,33 @@ def content_hash(content: Any) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _entry_hash(prev: str, seq: int, at: dt.datetime, actor: str, via: str, action: str,
-                object_type: str, object_id: str, content_sha256: str) -> str:
+def _entry_hash(
+    prev: str,
+    seq: int,
+    at: dt.datetime,
+    actor: str,
+    via: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    content_sha256: str,
+) -> str:
     stamp = at.astimezone(dt.UTC).isoformat(timespec="microseconds")
     parts = [prev, str(seq), stamp, actor, via, action, object_type, object_id, content_sha256]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def record(session: Session, *, actor: str, via: str, action: str, object_type: str, object_id: str | int,
-           content: Any = None, content_sha256: str | None = None) -> AuditEvent:
+def record(
+    session: Session,
+    *,
+    actor: str,
+    via: str,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    content: Any = None,
+    content_sha256: str | None = None,
+) -> AuditEvent:
     """Append one entry in the caller's transaction (it commits or rolls back with the change)."""
     advisory_lock(session, AUDIT_LOCK_KEY)
     last = session.execute(
@@ -58,8 +76,15 @@ def record(session: Session, *, actor: str, via: str, action: str, object_type: 
     at = utcnow()
     digest = content_sha256 or content_hash(content)
     event = AuditEvent(
-        seq=seq, at=at, actor=actor, via=via, action=action, object_type=object_type,
-        object_id=str(object_id)[:200], content_sha256=digest, prev_hash=prev,
+        seq=seq,
+        at=at,
+        actor=actor,
+        via=via,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:200],
+        content_sha256=digest,
+        prev_hash=prev,
         entry_hash=_entry_hash(prev, seq, at, actor, via, action, object_type, str(object_id)[:200], digest),
     )
     session.add(event)
@@ -98,8 +123,9 @@ def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
                 return VerifyResult(False, count, ev.seq, f"sequence gap: expected {expected_seq}, found {ev.seq}")
             if ev.prev_hash != prev:
                 return VerifyResult(False, count, ev.seq, "prev_hash does not match the previous entry")
-            want = _entry_hash(prev, ev.seq, ev.at, ev.actor, ev.via, ev.action, ev.object_type,
-                               ev.object_id, ev.content_sha256)
+            want = _entry_hash(
+                prev, ev.seq, ev.at, ev.actor, ev.via, ev.action, ev.object_type, ev.object_id, ev.content_sha256
+            )
             if want != ev.entry_hash:
                 return VerifyResult(False, count, ev.seq, "entry_hash does not match the entry's fields")
             prev, expected_seq, count = ev.entry_hash, ev.seq + 1, count + 1

@@ -38,7 +38,7 @@ def _encode(value: Any) -> Any:
 
 def _decode(value: Any) -> Any:
     if isinstance(value, dict) and len(value) == 1:
-        (k, v), = value.items()
+        ((k, v),) = value.items()
         if k == "$dt":
             return dt.datetime.fromisoformat(v)
         if k == "$d":
@@ -74,8 +74,10 @@ def load(engine: Engine, path: str, *, batch: int = 1000) -> dict[str, int]:
         if head.get("fews_backup") != FORMAT_VERSION:
             raise RestoreError(f"{path} is not a FEWS backup (format {FORMAT_VERSION})")
         if head.get("revision") != revision:
-            raise RestoreError(f"backup is at migration {head.get('revision')}, database at {revision}: "
-                               "migrate both to the same revision")
+            raise RestoreError(
+                f"backup is at migration {head.get('revision')}, database at {revision}: "
+                "migrate both to the same revision"
+            )
         pending: list[dict[str, Any]] = []
         current: str | None = None
 
@@ -99,7 +101,10 @@ def load(engine: Engine, path: str, *, batch: int = 1000) -> dict[str, int]:
         if engine.dialect.name == "postgresql":
             for t in tables.values():
                 if "id" in t.c:
-                    conn.execute(text(
-                        f"SELECT setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), "
-                        f"COALESCE((SELECT MAX(id) FROM \"{t.name}\"), 0) + 1, false)"))
+                    conn.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), "
+                            f'COALESCE((SELECT MAX(id) FROM "{t.name}"), 0) + 1, false)'
+                        )
+                    )
     return counts

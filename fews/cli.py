@@ -28,10 +28,21 @@ __all__ = ["main", "cli"]
 
 logger = logging.getLogger("fews")
 
-FORMAT = click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
-                      help="jsonl for machines, table for people")
-DB = click.option("--db", "db_url", default=None, metavar="URL",
-                  help="database URL (default: FEWS_DATABASE_URL, else SQLite in instance/fews.db)")
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "table"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl for machines, table for people",
+)
+DB = click.option(
+    "--db",
+    "db_url",
+    default=None,
+    metavar="URL",
+    help="database URL (default: FEWS_DATABASE_URL, else SQLite in instance/fews.db)",
+)
 
 
 class UsageFailure(click.ClickException):
@@ -39,8 +50,11 @@ class UsageFailure(click.ClickException):
 
 
 def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
 
 
 def with_runtime(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -101,8 +115,16 @@ def init(db_url: str | None) -> None:
     finally:
         engine.dispose()
     key = write_secret_key(config)
-    click.echo(to_json({"database": _safe_url(config.database_url), "from_revision": before, "revision": after,
-                        "secret_key": str(key) if key else "FEWS_SECRET_KEY"}))
+    click.echo(
+        to_json(
+            {
+                "database": _safe_url(config.database_url),
+                "from_revision": before,
+                "revision": after,
+                "secret_key": str(key) if key else "FEWS_SECRET_KEY",
+            }
+        )
+    )
 
 
 def _safe_url(url: str) -> str:
@@ -136,19 +158,35 @@ def demo(rt: Runtime, end: str | None, scale: float, no_progress: bool) -> None:
 @click.argument("kind", type=click.Choice(["seizures", "reports", "intel", "psychoactivity"]))
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--provider", default=None, help="provider for rows without a provider column")
-@click.option("--input-format", "input_format", type=click.Choice(["csv", "json", "sdf"]), default=None,
-              help="file format (default: from the extension)")
+@click.option(
+    "--input-format",
+    "input_format",
+    type=click.Choice(["csv", "json", "sdf"]),
+    default=None,
+    help="file format (default: from the extension)",
+)
 @click.option("--as", "as_user", default=None, metavar="USERNAME", help="submit as this user (checked and audited)")
 @click.option("--no-progress", is_flag=True, help="no progress bar on stderr")
 @with_runtime
-def ingest(rt: Runtime, kind: str, file: str, provider: str | None, input_format: str | None, as_user: str | None,
-           no_progress: bool) -> None:
+def ingest(
+    rt: Runtime,
+    kind: str,
+    file: str,
+    provider: str | None,
+    input_format: str | None,
+    as_user: str | None,
+    no_progress: bool,
+) -> None:
     """Ingest a seizure, RIDR report, intelligence or psychoactivity FILE (CSV, JSON or SDF)."""
     from intake.parsers import FileError
     from intake.pipeline import Ingestor
 
-    permission = {"seizures": "submit_seizures", "reports": "submit_harm_report", "intel": "submit_intel",
-                  "psychoactivity": "submit_psychoactivity"}[kind]
+    permission = {
+        "seizures": "submit_seizures",
+        "reports": "submit_harm_report",
+        "intel": "submit_intel",
+        "psychoactivity": "submit_psychoactivity",
+    }[kind]
     actor, user_id = f"cli:{_os_user()}", None
     if as_user:
         actor = acting_user(rt, as_user, permission)
@@ -157,8 +195,9 @@ def ingest(rt: Runtime, kind: str, file: str, provider: str | None, input_format
         raise UsageFailure(f"cannot read {file}: no such file")
     try:
         ing = Ingestor(rt.factory, rt.config, kind, actor=actor, via="cli", user_id=user_id)
-        summary = ing.ingest_file(file, provider=provider, fmt=input_format,
-                                  progress=not no_progress and sys.stderr.isatty())
+        summary = ing.ingest_file(
+            file, provider=provider, fmt=input_format, progress=not no_progress and sys.stderr.isatty()
+        )
     except FileError as exc:
         raise UsageFailure(f"{file}: {exc}") from None
     except UnicodeDecodeError as exc:
@@ -190,15 +229,27 @@ def quarantine() -> None:
 
 
 def _q_summary(item: Any) -> dict[str, Any]:
-    return {"id": item.id, "kind": item.kind, "provider": item.provider, "record_key": item.record_key,
-            "rows": item.row_count, "reasons": item.reason_codes.split(",") if item.reason_codes else [],
-            "status": item.status, "batch_id": item.batch_id, "created_at": item.created_at}
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "provider": item.provider,
+        "record_key": item.record_key,
+        "rows": item.row_count,
+        "reasons": item.reason_codes.split(",") if item.reason_codes else [],
+        "status": item.status,
+        "batch_id": item.batch_id,
+        "created_at": item.created_at,
+    }
 
 
 @quarantine.command("list")
 @click.option("--kind", type=click.Choice(["seizures", "reports", "intel", "psychoactivity"]), default=None)
-@click.option("--status", type=click.Choice(["open", "released", "superseded", "purged", "all"]), default="open",
-              show_default=True)
+@click.option(
+    "--status",
+    type=click.Choice(["open", "released", "superseded", "purged", "all"]),
+    default="open",
+    show_default=True,
+)
 @click.option("--limit", type=int, default=1000, show_default=True)
 @FORMAT
 @with_runtime
@@ -213,8 +264,13 @@ def quarantine_list(rt: Runtime, kind: str | None, status: str, limit: int, fmt:
 
 @quarantine.command("show")
 @click.argument("item_id", type=int)
-@click.option("--as", "as_user", default=None, metavar="USERNAME",
-              help="needed to see RIDR payloads (clinical roles and admin only)")
+@click.option(
+    "--as",
+    "as_user",
+    default=None,
+    metavar="USERNAME",
+    help="needed to see RIDR payloads (clinical roles and admin only)",
+)
 @FORMAT
 @with_runtime
 def quarantine_show(rt: Runtime, item_id: int, as_user: str | None, fmt: str) -> None:
@@ -230,8 +286,15 @@ def quarantine_show(rt: Runtime, item_id: int, as_user: str | None, fmt: str) ->
             if as_user:
                 acting_user(rt, as_user, "read_quarantine_clinical")
                 record["payload"] = item.payload
-                audit.record(s, actor=as_user, via="cli", action="quarantine.read_clinical",
-                             object_type="quarantine_item", object_id=item.id, content_sha256=item.payload_sha256)
+                audit.record(
+                    s,
+                    actor=as_user,
+                    via="cli",
+                    action="quarantine.read_clinical",
+                    object_type="quarantine_item",
+                    object_id=item.id,
+                    content_sha256=item.payload_sha256,
+                )
             else:
                 record["payload"] = "withheld: RIDR payloads are shown to clinical roles only (use --as USERNAME)"
         else:
@@ -273,8 +336,9 @@ def users() -> None:
 @click.option("--jurisdiction", default=None, help="comma-separated nations in scope, e.g. england,wales")
 @click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
 @with_runtime
-def users_add(rt: Runtime, name: str, role: str, organisation: str | None, jurisdiction: str | None,
-              password_stdin: bool) -> None:
+def users_add(
+    rt: Runtime, name: str, role: str, organisation: str | None, jurisdiction: str | None, password_stdin: bool
+) -> None:
     """Create a user; the password comes from stdin (--password-stdin) or an interactive prompt."""
     from fews.accounts import AccountError, create_user
 
@@ -286,10 +350,22 @@ def users_add(rt: Runtime, name: str, role: str, organisation: str | None, juris
         raise UsageFailure("give --password-stdin when stdin is not a terminal")
     try:
         with session_scope(rt.factory) as s:
-            user = create_user(s, name, role=role, password=password, organisation=organisation,
-                               jurisdiction=jurisdiction, actor=f"cli:{_os_user()}")
-            out = {"id": user.id, "username": user.username, "role": user.role, "organisation": organisation,
-                   "jurisdiction": jurisdiction}
+            user = create_user(
+                s,
+                name,
+                role=role,
+                password=password,
+                organisation=organisation,
+                jurisdiction=jurisdiction,
+                actor=f"cli:{_os_user()}",
+            )
+            out = {
+                "id": user.id,
+                "username": user.username,
+                "role": user.role,
+                "organisation": organisation,
+                "jurisdiction": jurisdiction,
+            }
     except AccountError as exc:
         raise UsageFailure(str(exc)) from None
     click.echo(to_json(out))
@@ -304,8 +380,21 @@ def users_list(rt: Runtime, fmt: str) -> None:
 
     with session_scope(rt.factory) as s:
         rows = s.scalars(select(User).order_by(User.username)).all()
-        emit(({"id": u.id, "username": u.username, "role": u.role, "organisation": u.organisation,
-               "jurisdiction": u.jurisdiction, "active": u.active} for u in rows), fmt, sys.stdout)
+        emit(
+            (
+                {
+                    "id": u.id,
+                    "username": u.username,
+                    "role": u.role,
+                    "organisation": u.organisation,
+                    "jurisdiction": u.jurisdiction,
+                    "active": u.active,
+                }
+                for u in rows
+            ),
+            fmt,
+            sys.stdout,
+        )
 
 
 @cli.group()
@@ -315,8 +404,13 @@ def tokens() -> None:
 
 @tokens.command("add")
 @click.argument("username")
-@click.option("--scope", "scopes", multiple=True, type=click.Choice(["read", "submit", "feeds", "admin"]),
-              help="repeatable; default read")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice(["read", "submit", "feeds", "admin"]),
+    help="repeatable; default read",
+)
 @click.option("--label", default=None)
 @with_runtime
 def tokens_add(rt: Runtime, username: str, scopes: tuple[str, ...], label: str | None) -> None:
@@ -361,8 +455,21 @@ def tokens_list(rt: Runtime, fmt: str) -> None:
 
     with session_scope(rt.factory) as s:
         rows = s.scalars(select(ApiToken).order_by(ApiToken.id)).all()
-        emit(({"prefix": t.prefix, "user": t.user.username, "scopes": t.scopes, "created_at": t.created_at,
-               "revoked_at": t.revoked_at, "last_used_at": t.last_used_at} for t in rows), fmt, sys.stdout)
+        emit(
+            (
+                {
+                    "prefix": t.prefix,
+                    "user": t.user.username,
+                    "scopes": t.scopes,
+                    "created_at": t.created_at,
+                    "revoked_at": t.revoked_at,
+                    "last_used_at": t.last_used_at,
+                }
+                for t in rows
+            ),
+            fmt,
+            sys.stdout,
+        )
 
 
 # ---------------------------------------------------------------------------------------------- substances
@@ -372,11 +479,18 @@ def substances() -> None:
 
 
 def _substance_record(sub: Any, with_names: bool = False) -> dict[str, Any]:
-    rec = {"id": sub.public_id, "name": sub.preferred_name, "smiles": sub.smiles, "inchikey": sub.inchikey,
-           "inchikey_nostereo": sub.inchikey_nostereo, "formula": sub.formula, "exact_mass": round(sub.exact_mass, 4),
-           "family_id": f"F{sub.family_id}" if sub.family_id else None,
-           "first_uk_detection": sub.first_uk_detection_date,
-           "first_uk_detection_level": sub.first_uk_detection_level}
+    rec = {
+        "id": sub.public_id,
+        "name": sub.preferred_name,
+        "smiles": sub.smiles,
+        "inchikey": sub.inchikey,
+        "inchikey_nostereo": sub.inchikey_nostereo,
+        "formula": sub.formula,
+        "exact_mass": round(sub.exact_mass, 4),
+        "family_id": f"F{sub.family_id}" if sub.family_id else None,
+        "first_uk_detection": sub.first_uk_detection_date,
+        "first_uk_detection_level": sub.first_uk_detection_level,
+    }
     if with_names:
         rec["names"] = [{"name": n.name, "kind": n.kind, "source": n.source} for n in sub.names]
     return rec
@@ -511,13 +625,29 @@ def bench(quick: bool, only: tuple[str, ...]) -> None:
 @with_runtime
 def stats(rt: Runtime) -> None:
     """Counts of what the database holds."""
-    from fews.models import HarmReport, IntakeBatch, IntelReport, PsychoactivityResult, QuarantineItem, Sample, Substance
+    from fews.models import (
+        HarmReport,
+        IntakeBatch,
+        IntelReport,
+        PsychoactivityResult,
+        QuarantineItem,
+        Sample,
+        Substance,
+    )
 
     with session_scope(rt.factory) as s:
-        out = {name: s.scalar(select(func.count()).select_from(model)) for name, model in (
-            ("substances", Substance), ("samples", Sample), ("harm_reports", HarmReport),
-            ("intel_reports", IntelReport), ("psychoactivity_results", PsychoactivityResult),
-            ("quarantine_items", QuarantineItem), ("batches", IntakeBatch))}
+        out = {
+            name: s.scalar(select(func.count()).select_from(model))
+            for name, model in (
+                ("substances", Substance),
+                ("samples", Sample),
+                ("harm_reports", HarmReport),
+                ("intel_reports", IntelReport),
+                ("psychoactivity_results", PsychoactivityResult),
+                ("quarantine_items", QuarantineItem),
+                ("batches", IntakeBatch),
+            )
+        }
     click.echo(to_json(out))
 
 

@@ -78,9 +78,7 @@ class Config:
     def require_secret_key(self) -> str:
         """The secret key, or a :class:`ConfigError` saying how to create one."""
         if not self.secret_key:
-            raise ConfigError(
-                "no secret key: set FEWS_SECRET_KEY or run `fews init` to write instance/secret_key"
-            )
+            raise ConfigError("no secret key: set FEWS_SECRET_KEY or run `fews init` to write instance/secret_key")
         return self.secret_key
 
 

@@ -33,16 +33,24 @@ def overview(session: Session) -> Overview:
         harm_reports=count(select(func.count()).select_from(HarmReport).where(HarmReport.is_current.is_(True))),
         substances=count(select(func.count()).select_from(Substance)),
         open_quarantine=count(select(func.count()).select_from(QuarantineItem).where(QuarantineItem.status == "open")),
-        sold_as_mismatches=count(select(func.count()).select_from(Sample).where(
-            Sample.is_current.is_(True), Sample.sold_as_mismatch.is_(True))),
+        sold_as_mismatches=count(
+            select(func.count())
+            .select_from(Sample)
+            .where(Sample.is_current.is_(True), Sample.sold_as_mismatch.is_(True))
+        ),
         latest_seizure=session.scalar(select(func.max(Sample.seizure_date))),
     )
 
 
 def recent_first_detections(session: Session, limit: int = 15) -> list[Substance]:
-    return list(session.scalars(
-        select(Substance).where(Substance.first_uk_detection_date.is_not(None))
-        .order_by(Substance.first_uk_detection_date.desc(), Substance.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(Substance)
+            .where(Substance.first_uk_detection_date.is_not(None))
+            .order_by(Substance.first_uk_detection_date.desc(), Substance.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def recent_batches(session: Session, *, submitted_by: str | None, limit: int = 10) -> list[IntakeBatch]:

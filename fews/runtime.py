@@ -28,8 +28,9 @@ class Runtime:
         self.engine.dispose()
 
 
-def open_runtime(*, database_url: str | None = None, config: Config | None = None, check_migrated: bool = True
-                 ) -> Runtime:
+def open_runtime(
+    *, database_url: str | None = None, config: Config | None = None, check_migrated: bool = True
+) -> Runtime:
     config = config or load_config(database_url=database_url)
     engine = make_engine(config.database_url)
     if check_migrated and not migrate.is_at_head(engine):

@@ -82,8 +82,9 @@ def run_all_once(rt: Runtime) -> Iterator[dict[str, Any]]:
 
 
 def last_heartbeat(session: Session) -> JobRun | None:
-    return session.scalar(select(JobRun).where(JobRun.job == "heartbeat", JobRun.status == "ok")
-                          .order_by(JobRun.id.desc()).limit(1))
+    return session.scalar(
+        select(JobRun).where(JobRun.job == "heartbeat", JobRun.status == "ok").order_by(JobRun.id.desc()).limit(1)
+    )
 
 
 def run_scheduler(rt: Runtime) -> None:
@@ -93,8 +94,17 @@ def run_scheduler(rt: Runtime) -> None:
     for name, (_fn, trigger) in JOBS.items():
         args = dict(trigger)
         kind = args.pop("trigger")
-        sched.add_job(run_job, kind, args=[rt, name], id=name, name=name, coalesce=True, max_instances=1,
-                      misfire_grace_time=300, **args)
+        sched.add_job(
+            run_job,
+            kind,
+            args=[rt, name],
+            id=name,
+            name=name,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=300,
+            **args,
+        )
     run_job(rt, "heartbeat")
     logger.warning("scheduler started with jobs: %s", ", ".join(JOBS))
     try:

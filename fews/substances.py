@@ -15,7 +15,7 @@ __all__ = ["SubstanceRegistry", "preferred_name_for"]
 
 
 def _insert(session: Session, model: type) -> object:
-    return (postgresql.insert(model) if dialect_name(session) == "postgresql" else sqlite.insert(model))
+    return postgresql.insert(model) if dialect_name(session) == "postgresql" else sqlite.insert(model)
 
 
 def preferred_name_for(structure: StandardStructure, table: SynonymTable, fallback: str | None) -> str:
@@ -34,26 +34,44 @@ class SubstanceRegistry:
         self.table = table or SynonymTable.default()
         self._ids: dict[str, int] = {}
         self._names: set[tuple[int, str]] = set()
+        self._raw_names: set[tuple[int, str]] = set()
         self.created = 0
 
     def forget(self) -> None:
         """Drop the memo (call after a rollback: ids created in it no longer exist)."""
         self._ids.clear()
         self._names.clear()
+        self._raw_names.clear()
 
-    def ensure(self, session: Session, structure: StandardStructure, *, reported_name: str | None = None,
-               name_kind: str = "reported", source: str | None = None) -> int:
+    def ensure(
+        self,
+        session: Session,
+        structure: StandardStructure,
+        *,
+        reported_name: str | None = None,
+        name_kind: str = "reported",
+        source: str | None = None,
+    ) -> int:
         key = structure.inchikey_nostereo
         sid = self._ids.get(key)
         if sid is None:
             sid = session.scalar(select(Substance.id).where(Substance.inchikey_nostereo == key))
             if sid is None:
-                stmt = _insert(session, Substance).values(  # type: ignore[attr-defined]
-                    inchikey_nostereo=key, inchikey=structure.inchikey, smiles=structure.smiles,
-                    formula=structure.formula, exact_mass=structure.exact_mass, mol_weight=structure.mol_weight,
-                    preferred_name=preferred_name_for(structure, self.table, reported_name)[:300],
-                    standardisation_version=STANDARDISATION_VERSION, international_status={},
-                ).on_conflict_do_nothing(index_elements=["inchikey_nostereo"])
+                stmt = (
+                    _insert(session, Substance)
+                    .values(  # type: ignore[attr-defined]
+                        inchikey_nostereo=key,
+                        inchikey=structure.inchikey,
+                        smiles=structure.smiles,
+                        formula=structure.formula,
+                        exact_mass=structure.exact_mass,
+                        mol_weight=structure.mol_weight,
+                        preferred_name=preferred_name_for(structure, self.table, reported_name)[:300],
+                        standardisation_version=STANDARDISATION_VERSION,
+                        international_status={},
+                    )
+                    .on_conflict_do_nothing(index_elements=["inchikey_nostereo"])
+                )
                 session.execute(stmt)
                 sid = session.scalar(select(Substance.id).where(Substance.inchikey_nostereo == key))
                 self.created += 1
@@ -65,11 +83,18 @@ class SubstanceRegistry:
         return sid
 
     def _add_name(self, session: Session, sid: int, name: str, kind: str, source: str | None) -> None:
+        if (sid, name) in self._raw_names:
+            return
+        self._raw_names.add((sid, name))
         norm = normalise_name(name)[:300]
         if not norm or (sid, norm) in self._names:
             return
         self._names.add((sid, norm))
-        stmt = _insert(session, SubstanceName).values(  # type: ignore[attr-defined]
-            substance_id=sid, name=name[:300], name_norm=norm, kind=kind, source=(source or None) and source[:300]
-        ).on_conflict_do_nothing(index_elements=["substance_id", "name_norm"])
+        stmt = (
+            _insert(session, SubstanceName)
+            .values(  # type: ignore[attr-defined]
+                substance_id=sid, name=name[:300], name_norm=norm, kind=kind, source=(source or None) and source[:300]
+            )
+            .on_conflict_do_nothing(index_elements=["substance_id", "name_norm"])
+        )
         session.execute(stmt)

@@ -6,6 +6,6 @@ to structures, batched) -> ``build`` (model values) -> ``store`` (new / duplicat
 amended) or ``quarantine``. ``pipeline.Ingestor`` runs it chunk by chunk, one transaction each.
 """
 
-from intake.pipeline import IngestSummary, Ingestor, ingest_file, retry_quarantined
+from intake.pipeline import Ingestor, IngestSummary, ingest_file, retry_quarantined
 
 __all__ = ["IngestSummary", "Ingestor", "ingest_file", "retry_quarantined"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -20,8 +21,14 @@ __all__ = ["build_record", "BuildContext"]
 
 
 class BuildContext:
-    def __init__(self, *, structures: StandardiseCache, names: dict[str, NameResolution],
-                 sold_as_lookup: Callable[[str], NameResolution | None], security_marking: str):
+    def __init__(
+        self,
+        *,
+        structures: StandardiseCache,
+        names: dict[str, NameResolution],
+        sold_as_lookup: Callable[[str], NameResolution | None],
+        security_marking: str,
+    ):
         self.structures = structures
         self.names = names
         self.sold_as_lookup = sold_as_lookup
@@ -29,8 +36,11 @@ class BuildContext:
 
 
 def _area_code(text: str | None) -> str | None:
-    if not text:
-        return None
+    return _area_code_cached(text) if text else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _area_code_cached(text: str) -> str | None:
     for name in ("local_authorities", "places", "regions", "nations"):
         term = vocab.load(name).lookup(text)
         if term is not None:
@@ -38,8 +48,9 @@ def _area_code(text: str | None) -> str | None:
     return None
 
 
-def _resolve(row: CheckedRow, ctx: BuildContext, warnings: list[Issue], field: str | None
-             ) -> tuple[StandardStructure | None, str, str | None]:
+def _resolve(
+    row: CheckedRow, ctx: BuildContext, warnings: list[Issue], field: str | None
+) -> tuple[StandardStructure | None, str, str | None]:
     """(structure, resolution, label) of a row; unidentified names are a warning, never a rejection."""
     if row.structure is not None:
         return row.structure, "structure", None
@@ -56,7 +67,9 @@ def _resolve(row: CheckedRow, ctx: BuildContext, warnings: list[Issue], field: s
     try:
         return ctx.structures.get(res.smiles or ""), res.source or "synonym", res.preferred_name
     except InvalidStructure as exc:
-        warnings.append(warn("unidentified_name", "names", field, f"{name!r}: resolved structure invalid: {exc.reason}"))
+        warnings.append(
+            warn("unidentified_name", "names", field, f"{name!r}: resolved structure invalid: {exc.reason}")
+        )
         return None, "unidentified", None
 
 
@@ -104,11 +117,18 @@ def build_seizure(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: Buil
         if role in ("active", "unknown", None):
             found.append((display, structure))
         values = {
-            "position": pos, "name_reported": rd.get("component_name"),
+            "position": pos,
+            "name_reported": rd.get("component_name"),
             "smiles_reported": rd.get("component_smiles") or rd.get("component_molblock"),
-            "resolution": resolution, "resolution_label": label, "role": role, "role_raw": rd.get("role"),
-            "identification_level": r.codes.get("identification_level"), "purity": r.values.get("purity"),
-            "quantity": rd.get("quantity"), "method": rd.get("method"), "spectrum_file": rd.get("spectrum_file"),
+            "resolution": resolution,
+            "resolution_label": label,
+            "role": role,
+            "role_raw": rd.get("role"),
+            "identification_level": r.codes.get("identification_level"),
+            "purity": r.values.get("purity"),
+            "quantity": rd.get("quantity"),
+            "method": rd.get("method"),
+            "spectrum_file": rd.get("spectrum_file"),
             "extra": _extra(r, spec),
         }
         row_hash = hash_fields(_row_fields(r, spec.row_fields) | {"extra": values["extra"]})
@@ -117,21 +137,45 @@ def build_seizure(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: Buil
     warnings = _dedupe(warnings)
     local_code = _area_code(d.get("local_area"))
     if d.get("local_area") and local_code is None:
-        warnings.append(warn("unknown_value", "vocabularies", "local_area",
-                             f"{d.get('local_area')!r} is not a known local authority or place").as_dict(first.raw.line))
+        warnings.append(
+            warn(
+                "unknown_value",
+                "vocabularies",
+                "local_area",
+                f"{d.get('local_area')!r} is not a known local authority or place",
+            ).as_dict(first.raw.line)
+        )
     header = {
-        "provider": rec.provider, "sample_id": rec.key, "submitting_agency": d.get("submitting_agency"),
-        "agency_code": first.codes.get("submitting_agency"), "seizure_date": first.values["seizure_date"],
-        "received_date": first.values.get("received_date"), "seizure_context": first.codes.get("seizure_context"),
-        "seizure_context_raw": d.get("seizure_context"), "jurisdiction": first.jurisdiction,
-        "local_area": d.get("local_area"), "local_area_code": local_code, "origin_country": d.get("origin_country"),
-        "product_form": first.codes.get("product_form"), "product_form_raw": d.get("product_form"),
-        "product_as_sold": d.get("product_as_sold"), "sold_as_mismatch": verdict.mismatch,
-        "sold_as_detail": verdict.detail, "case_reference": d.get("case_reference"),
-        "security_marking": ctx.security_marking, "warnings": warnings,
+        "provider": rec.provider,
+        "sample_id": rec.key,
+        "submitting_agency": d.get("submitting_agency"),
+        "agency_code": first.codes.get("submitting_agency"),
+        "seizure_date": first.values["seizure_date"],
+        "received_date": first.values.get("received_date"),
+        "seizure_context": first.codes.get("seizure_context"),
+        "seizure_context_raw": d.get("seizure_context"),
+        "jurisdiction": first.jurisdiction,
+        "local_area": d.get("local_area"),
+        "local_area_code": local_code,
+        "origin_country": d.get("origin_country"),
+        "product_form": first.codes.get("product_form"),
+        "product_form_raw": d.get("product_form"),
+        "product_as_sold": d.get("product_as_sold"),
+        "sold_as_mismatch": verdict.mismatch,
+        "sold_as_detail": verdict.detail,
+        "case_reference": d.get("case_reference"),
+        "security_marking": ctx.security_marking,
+        "warnings": warnings,
     }
-    return Prepared(rec.provider, rec.key or "", header, hash_fields(header_raw), children,
-                    lines=[r.raw.line for r in rows], warnings=len(warnings))
+    return Prepared(
+        rec.provider,
+        rec.key or "",
+        header,
+        hash_fields(header_raw),
+        children,
+        lines=[r.raw.line for r in rows],
+        warnings=len(warnings),
+    )
 
 
 def build_report(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
@@ -148,56 +192,110 @@ def build_report(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: Build
         warnings.extend(_warn_dicts(extra_warn, r.raw.line))
         rd = r.raw.data
         name = rd.get("suspected_substance_name") or rd.get("suspected_substance_smiles") or ""
-        values = {"position": pos, "name_reported": name, "resolution": resolution, "resolution_label": label,
-                  "extra": _extra(r, spec)}
+        values = {
+            "position": pos,
+            "name_reported": name,
+            "resolution": resolution,
+            "resolution_label": label,
+            "extra": _extra(r, spec),
+        }
         row_hash = hash_fields(_row_fields(r, spec.row_fields) | {"extra": values["extra"]})
         children.append(PreparedChild(values, row_hash, structure, name, r.raw.line))
     region = d.get("region")
     warnings = _dedupe(warnings)
     header = {
-        "provider": rec.provider, "report_id": rec.key, "reporter_role": first.codes.get("reporter_role") or
-        d.get("reporter_role"), "care_setting": first.codes.get("care_setting"),
-        "care_setting_raw": d.get("care_setting"), "event_date": first.values["event_date"],
-        "reported_date": first.values.get("reported_date"), "region": region, "region_code": _area_code(region),
-        "jurisdiction": first.jurisdiction, "severity": first.codes.get("severity"),
-        "severity_raw": d.get("severity"), "effects": first.values.get("effects") or [],
+        "provider": rec.provider,
+        "report_id": rec.key,
+        "reporter_role": first.codes.get("reporter_role") or d.get("reporter_role"),
+        "care_setting": first.codes.get("care_setting"),
+        "care_setting_raw": d.get("care_setting"),
+        "event_date": first.values["event_date"],
+        "reported_date": first.values.get("reported_date"),
+        "region": region,
+        "region_code": _area_code(region),
+        "jurisdiction": first.jurisdiction,
+        "severity": first.codes.get("severity"),
+        "severity_raw": d.get("severity"),
+        "effects": first.values.get("effects") or [],
         "vulnerable_group": first.codes.get("vulnerable_group"),
-        "toxicology_status": first.codes.get("toxicology_status"), "free_text": d.get("free_text"),
-        "sample_ref": d.get("sample_id"), "security_marking": ctx.security_marking, "warnings": warnings,
+        "toxicology_status": first.codes.get("toxicology_status"),
+        "free_text": d.get("free_text"),
+        "sample_ref": d.get("sample_id"),
+        "security_marking": ctx.security_marking,
+        "warnings": warnings,
     }
-    return Prepared(rec.provider, rec.key or "", header, hash_fields(header_raw), children,
-                    lines=[r.raw.line for r in rows], warnings=len(warnings))
+    return Prepared(
+        rec.provider,
+        rec.key or "",
+        header,
+        hash_fields(header_raw),
+        children,
+        lines=[r.raw.line for r in rows],
+        warnings=len(warnings),
+    )
 
 
 def build_intel(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
-    r = rows[0]
-    d = r.raw.data
-    issues: list[Issue] = list(r.warnings)
-    structure, resolution, label = _resolve(r, ctx, issues, spec.name_field)
-    stream = r.codes.get("stream")
+    first = rows[0]
+    d = first.raw.data
+    header_raw = {f: d.get(f) for f in spec.header_fields} | {"provider": rec.provider}
+    warnings: list[dict[str, Any]] = []
+    children: list[PreparedChild] = []
+    found: list[tuple[str, StandardStructure | None]] = []
+    for r in rows:
+        warnings.extend(_warn_dicts(r.warnings, r.raw.line))
+        rd = r.raw.data
+        if not (rd.get("found_name") or rd.get("found_smiles")):
+            continue  # the record names only what was on offer
+        extra_warn: list[Issue] = []
+        structure, resolution, label = _resolve(r, ctx, extra_warn, spec.name_field)
+        warnings.extend(_warn_dicts(extra_warn, r.raw.line))
+        name = rd.get("found_name")
+        found.append((name or (structure.smiles if structure else "unidentified"), structure))
+        values = {
+            "position": len(children),
+            "found_name": name,
+            "found_smiles": rd.get("found_smiles"),
+            "resolution": resolution,
+            "resolution_label": label,
+            "extra": _extra(r, spec),
+        }
+        row_hash = hash_fields(_row_fields(r, spec.row_fields) | {"extra": values["extra"]})
+        children.append(PreparedChild(values, row_hash, structure, name, r.raw.line))
+    stream = first.codes.get("stream")
     grade = vocab.load("intel_streams").lookup(stream).attrs.get("evidence_grade") if stream else None
-    found_name = d.get("found_name") or (structure.smiles if structure else "unidentified")
-    verdict = assess_sold_as(d.get("sold_as"), [(found_name, structure)], ctx.sold_as_lookup, ctx.structures)
-    extra = _extra(r, spec)
-    for k in ("sample_code", "price_gbp", "url_or_market", "notes"):
-        if d.get(k) is not None:
-            extra[k] = d.get(k)
+    verdict = assess_sold_as(d.get("sold_as"), found, ctx.sold_as_lookup, ctx.structures) if found else None
+    extra = {k: d.get(k) for k in ("sample_code", "price_gbp", "url_or_market", "notes") if d.get(k) is not None}
+    warnings = _dedupe(warnings)
     header = {
-        "provider": rec.provider, "record_id": rec.key, "stream": stream, "evidence_grade": grade,
-        "observed_date": r.values["observed_date"], "source": d.get("source"), "jurisdiction": r.jurisdiction,
-        "local_area": d.get("local_area"), "local_area_code": _area_code(d.get("local_area")),
-        "sold_as": d.get("sold_as"), "found_name": d.get("found_name"), "found_smiles": d.get("found_smiles"),
-        "resolution": resolution, "sold_as_mismatch": verdict.mismatch,
-        "source_evaluation": r.codes.get("source_evaluation"),
-        "intelligence_assessment": r.codes.get("intelligence_assessment"),
-        "handling_code": r.codes.get("handling_code"), "security_marking": ctx.security_marking,
-        "warnings": _warn_dicts(issues, r.raw.line), "extra": extra,
+        "provider": rec.provider,
+        "record_id": rec.key,
+        "stream": stream,
+        "evidence_grade": grade,
+        "observed_date": first.values["observed_date"],
+        "source": d.get("source"),
+        "jurisdiction": first.jurisdiction,
+        "local_area": d.get("local_area"),
+        "local_area_code": _area_code(d.get("local_area")),
+        "sold_as": d.get("sold_as"),
+        "sold_as_mismatch": verdict.mismatch if verdict else None,
+        "sold_as_detail": verdict.detail if verdict else "nothing found was reported; not assessed",
+        "source_evaluation": first.codes.get("source_evaluation"),
+        "intelligence_assessment": first.codes.get("intelligence_assessment"),
+        "handling_code": first.codes.get("handling_code"),
+        "security_marking": ctx.security_marking,
+        "warnings": warnings,
+        "extra": extra,
     }
-    if label:
-        header["resolution_label"] = label
-    header_raw = dict(d) | {"provider": rec.provider}
-    return Prepared(rec.provider, rec.key or "", header, hash_fields(header_raw), [], structure=structure,
-                    name=d.get("found_name"), lines=[r.raw.line], warnings=len(issues))
+    return Prepared(
+        rec.provider,
+        rec.key or "",
+        header,
+        hash_fields(header_raw),
+        children,
+        lines=[r.raw.line for r in rows],
+        warnings=len(warnings),
+    )
 
 
 def build_psychoactivity(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
@@ -206,16 +304,35 @@ def build_psychoactivity(rec: Record, rows: list[CheckedRow], spec: KindSpec, ct
     issues: list[Issue] = list(r.warnings)
     structure, resolution, _label = _resolve(r, ctx, issues, spec.name_field)
     header = {
-        "provider": rec.provider, "result_id": rec.key, "substance_name": d.get("substance_name") or "",
-        "substance_smiles": d.get("substance_smiles"), "resolution": resolution, "sample_ref": d.get("sample_id"),
-        "assay": d.get("assay"), "result": r.codes.get("result"), "potency_value": r.values.get("potency_value"),
-        "potency_unit": d.get("potency_unit"), "efficacy_percent": r.values.get("efficacy_percent"),
-        "reference_compound": d.get("reference_compound"), "test_date": r.values["test_date"],
-        "laboratory": d.get("laboratory"), "warnings": _warn_dicts(issues, r.raw.line), "extra": _extra(r, spec),
+        "provider": rec.provider,
+        "result_id": rec.key,
+        "substance_name": d.get("substance_name") or "",
+        "substance_smiles": d.get("substance_smiles"),
+        "resolution": resolution,
+        "sample_ref": d.get("sample_id"),
+        "assay": d.get("assay"),
+        "result": r.codes.get("result"),
+        "potency_value": r.values.get("potency_value"),
+        "potency_unit": d.get("potency_unit"),
+        "efficacy_percent": r.values.get("efficacy_percent"),
+        "reference_compound": d.get("reference_compound"),
+        "test_date": r.values["test_date"],
+        "laboratory": d.get("laboratory"),
+        "warnings": _warn_dicts(issues, r.raw.line),
+        "extra": _extra(r, spec),
     }
     header_raw = dict(d) | {"provider": rec.provider}
-    return Prepared(rec.provider, rec.key or "", header, hash_fields(header_raw), [], structure=structure,
-                    name=d.get("substance_name"), lines=[r.raw.line], warnings=len(issues))
+    return Prepared(
+        rec.provider,
+        rec.key or "",
+        header,
+        hash_fields(header_raw),
+        [],
+        structure=structure,
+        name=d.get("substance_name"),
+        lines=[r.raw.line],
+        warnings=len(issues),
+    )
 
 
 BUILDERS: dict[str, Callable[[Record, list[CheckedRow], KindSpec, BuildContext], Prepared]] = {

@@ -6,6 +6,7 @@ as code there. Field names follow DESIGN.md §5.1-5.3.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 __all__ = ["DateRule", "KindSpec", "KINDS", "get_kind"]
@@ -37,7 +38,11 @@ class KindSpec:
     free_text_fields: tuple[str, ...] = ()  # clinical free text: never logged, quarantine visible to clinicians
     clinical: bool = False
 
-    @property
+    @functools.cached_property
+    def required_groups(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(r if isinstance(r, tuple) else (r,) for r in self.required)
+
+    @functools.cached_property
     def known_fields(self) -> frozenset[str]:
         fields = set(self.header_fields) | set(self.row_fields) | {"provider"}
         for extra in (self.smiles_field, self.name_field, self.molblock_field):
@@ -50,20 +55,45 @@ SEIZURES = KindSpec(
     name="seizures",
     key_field="sample_id",
     header_fields=(
-        "sample_id", "seizure_date", "received_date", "submitting_agency", "seizure_context", "jurisdiction",
-        "local_area", "origin_country", "product_form", "product_as_sold", "case_reference",
+        "sample_id",
+        "seizure_date",
+        "received_date",
+        "submitting_agency",
+        "seizure_context",
+        "jurisdiction",
+        "local_area",
+        "origin_country",
+        "product_form",
+        "product_as_sold",
+        "case_reference",
     ),
     row_fields=(
-        "component_name", "component_smiles", "component_molblock", "role", "identification_level", "purity",
-        "quantity", "method", "spectrum_file",
+        "component_name",
+        "component_smiles",
+        "component_molblock",
+        "role",
+        "identification_level",
+        "purity",
+        "quantity",
+        "method",
+        "spectrum_file",
     ),
-    required=("sample_id", "seizure_date", "submitting_agency", "seizure_context", "jurisdiction",
-              ("component_name", "component_smiles", "component_molblock")),
+    required=(
+        "sample_id",
+        "seizure_date",
+        "submitting_agency",
+        "seizure_context",
+        "jurisdiction",
+        ("component_name", "component_smiles", "component_molblock"),
+    ),
     dates=(DateRule("seizure_date"), DateRule("received_date", required=False, not_before="seizure_date")),
     jurisdiction_fields=("jurisdiction",),
     vocab={
-        "submitting_agency": "agencies", "seizure_context": "seizure_contexts", "product_form": "product_forms",
-        "role": "component_roles", "identification_level": "identification_levels",
+        "submitting_agency": "agencies",
+        "seizure_context": "seizure_contexts",
+        "product_form": "product_forms",
+        "role": "component_roles",
+        "identification_level": "identification_levels",
     },
     numbers={"purity": (0.0, 100.0)},
     smiles_field="component_smiles",
@@ -75,17 +105,37 @@ REPORTS = KindSpec(
     name="reports",
     key_field="report_id",
     header_fields=(
-        "report_id", "event_date", "reported_date", "care_setting", "severity", "region", "jurisdiction",
-        "reporter_role", "effects", "vulnerable_group", "toxicology_status", "free_text", "sample_id",
+        "report_id",
+        "event_date",
+        "reported_date",
+        "care_setting",
+        "severity",
+        "region",
+        "jurisdiction",
+        "reporter_role",
+        "effects",
+        "vulnerable_group",
+        "toxicology_status",
+        "free_text",
+        "sample_id",
     ),
     row_fields=("suspected_substance_name", "suspected_substance_smiles"),
-    required=("report_id", "event_date", "care_setting", "severity", "region",
-              ("suspected_substance_name", "suspected_substance_smiles")),
+    required=(
+        "report_id",
+        "event_date",
+        "care_setting",
+        "severity",
+        "region",
+        ("suspected_substance_name", "suspected_substance_smiles"),
+    ),
     dates=(DateRule("event_date"), DateRule("reported_date", required=False, not_before="event_date")),
     jurisdiction_fields=("jurisdiction", "region"),
     vocab={
-        "care_setting": "care_settings", "severity": "severities", "reporter_role": "reporter_roles",
-        "vulnerable_group": "vulnerable_groups", "toxicology_status": "toxicology_statuses",
+        "care_setting": "care_settings",
+        "severity": "severities",
+        "reporter_role": "reporter_roles",
+        "vulnerable_group": "vulnerable_groups",
+        "toxicology_status": "toxicology_statuses",
     },
     multi_vocab={"effects": "effects"},
     smiles_field="suspected_substance_smiles",
@@ -98,17 +148,38 @@ INTEL = KindSpec(
     name="intel",
     key_field="record_id",
     header_fields=(
-        "record_id", "stream", "observed_date", "source", "jurisdiction", "local_area", "sold_as", "found_name",
-        "found_smiles", "sample_code", "source_evaluation", "intelligence_assessment", "handling_code",
-        "price_gbp", "url_or_market", "notes",
+        "record_id",
+        "stream",
+        "observed_date",
+        "source",
+        "jurisdiction",
+        "local_area",
+        "sold_as",
+        "sample_code",
+        "source_evaluation",
+        "intelligence_assessment",
+        "handling_code",
+        "price_gbp",
+        "url_or_market",
+        "notes",
     ),
-    row_fields=(),
-    required=("record_id", "stream", "observed_date", "source", "jurisdiction", ("found_name", "found_smiles")),
+    row_fields=("found_name", "found_smiles"),
+    # a survey or market observation may name only what was on offer (sold_as); drug checking names findings
+    required=(
+        "record_id",
+        "stream",
+        "observed_date",
+        "source",
+        "jurisdiction",
+        ("found_name", "found_smiles", "sold_as"),
+    ),
     dates=(DateRule("observed_date"),),
     jurisdiction_fields=("jurisdiction", "local_area"),
     closed={
-        "stream": "intel_streams", "source_evaluation": "source_evaluations",
-        "intelligence_assessment": "intelligence_assessments", "handling_code": "handling_codes",
+        "stream": "intel_streams",
+        "source_evaluation": "source_evaluations",
+        "intelligence_assessment": "intelligence_assessments",
+        "handling_code": "handling_codes",
     },
     numbers={"price_gbp": (0.0, 1e7)},
     smiles_field="found_smiles",
@@ -119,8 +190,18 @@ PSYCHOACTIVITY = KindSpec(
     name="psychoactivity",
     key_field="result_id",
     header_fields=(
-        "result_id", "substance_name", "substance_smiles", "assay", "result", "potency_value", "potency_unit",
-        "efficacy_percent", "reference_compound", "test_date", "laboratory", "sample_id",
+        "result_id",
+        "substance_name",
+        "substance_smiles",
+        "assay",
+        "result",
+        "potency_value",
+        "potency_unit",
+        "efficacy_percent",
+        "reference_compound",
+        "test_date",
+        "laboratory",
+        "sample_id",
     ),
     row_fields=(),
     required=("result_id", ("substance_name", "substance_smiles"), "assay", "result", "test_date", "laboratory"),

@@ -40,7 +40,7 @@ from intake.records import Record, group_records
 from intake.resolve import NameResolver
 from intake.store import store_prepared
 from intake.validation.issues import reject
-from intake.validation.steps import STEP_ORDER, CheckedRow, ValidationContext, check_row
+from intake.validation.steps import CheckedRow, ValidationContext, check_row
 
 __all__ = ["IngestSummary", "Ingestor", "ingest_file", "PIPELINE_VERSION", "retry_quarantined"]
 
@@ -62,9 +62,16 @@ class IngestSummary:
     already_quarantined: int = 0  # rows counted in duplicates because an identical record sits in quarantine
 
     def as_dict(self) -> dict[str, Any]:
-        return {"batch_id": self.batch_id, "rows": self.rows, "accepted": self.accepted,
-                "quarantined": self.quarantined, "duplicates": self.duplicates, "amended": self.amended,
-                "warnings": self.warnings, "reasons": dict(sorted(self.reasons.items()))}
+        return {
+            "batch_id": self.batch_id,
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "quarantined": self.quarantined,
+            "duplicates": self.duplicates,
+            "amended": self.amended,
+            "warnings": self.warnings,
+            "reasons": dict(sorted(self.reasons.items())),
+        }
 
 
 def london_today() -> dt.date:
@@ -82,9 +89,19 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
 class Ingestor:
     """Runs the intake chain for one kind. Reusable across files (keeps its structure cache)."""
 
-    def __init__(self, factory: sessionmaker[Session], config: Config, kind: str, *, actor: str = "cli",
-                 via: str = "cli", user_id: int | None = None, today: dt.date | None = None,
-                 structures: StandardiseCache | None = None, resolver: NameResolver | None = None):
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        config: Config,
+        kind: str,
+        *,
+        actor: str = "cli",
+        via: str = "cli",
+        user_id: int | None = None,
+        today: dt.date | None = None,
+        structures: StandardiseCache | None = None,
+        resolver: NameResolver | None = None,
+    ):
         self.factory = factory
         self.config = config
         self.spec: KindSpec = get_kind(kind)
@@ -100,13 +117,28 @@ class Ingestor:
     # -- batches -------------------------------------------------------------------------------------
     def _open_batch(self, source_name: str, fmt: str, digest: str | None, provider: str | None) -> int:
         with session_scope(self.factory) as s:
-            batch = IntakeBatch(kind=self.spec.name, source_name=source_name[:500], file_sha256=digest,
-                                file_format=fmt, provider=provider, submitted_by=self.actor, status="running",
-                                pipeline_version=PIPELINE_VERSION, reasons={})
+            batch = IntakeBatch(
+                kind=self.spec.name,
+                source_name=source_name[:500],
+                file_sha256=digest,
+                file_format=fmt,
+                provider=provider,
+                submitted_by=self.actor,
+                status="running",
+                pipeline_version=PIPELINE_VERSION,
+                reasons={},
+            )
             s.add(batch)
             s.flush()
-            audit.record(s, actor=self.actor, via=self.via, action="intake.batch.start", object_type="intake_batch",
-                         object_id=batch.id, content={"source": source_name, "sha256": digest, "kind": self.spec.name})
+            audit.record(
+                s,
+                actor=self.actor,
+                via=self.via,
+                action="intake.batch.start",
+                object_type="intake_batch",
+                object_id=batch.id,
+                content={"source": source_name, "sha256": digest, "kind": self.spec.name},
+            )
             return batch.id
 
     def _close_batch(self, summary: IngestSummary, *, error: str | None = None) -> None:
@@ -116,26 +148,59 @@ class Ingestor:
             batch.status = "failed" if error else "complete"
             batch.error = error
             batch.completed_at = utcnow()
-            audit.record(s, actor=self.actor, via=self.via, action="intake.batch.finish", object_type="intake_batch",
-                         object_id=batch.id, content=summary.as_dict())
+            audit.record(
+                s,
+                actor=self.actor,
+                via=self.via,
+                action="intake.batch.finish",
+                object_type="intake_batch",
+                object_id=batch.id,
+                content=summary.as_dict(),
+            )
 
     # -- public entry points ----------------------------------------------------------------------------
-    def ingest_file(self, path: str | os.PathLike[str], *, provider: str | None = None, fmt: str | None = None,
-                    progress: bool = False) -> IngestSummary:
+    def ingest_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        provider: str | None = None,
+        fmt: str | None = None,
+        progress: bool = False,
+    ) -> IngestSummary:
         fmt = fmt or detect_format(path)
         rows = iter_rows(path, self.spec.name, fmt)
         first = next(rows, None)  # raises FileError before any batch is opened
         if first is not None:
             self._check_columns(first, fmt)
         digest = file_sha256(path)
-        return self.ingest_rows(_chain(first, rows), source_name=Path(path).name, fmt=fmt, digest=digest,
-                                provider=provider, progress=progress)
+        return self.ingest_rows(
+            _chain(first, rows),
+            source_name=Path(path).name,
+            fmt=fmt,
+            digest=digest,
+            provider=provider,
+            progress=progress,
+        )
 
-    def ingest_rows(self, rows: Iterable[RawRow], *, source_name: str, fmt: str, digest: str | None = None,
-                    provider: str | None = None, progress: bool = False) -> IngestSummary:
+    def ingest_rows(
+        self,
+        rows: Iterable[RawRow],
+        *,
+        source_name: str,
+        fmt: str,
+        digest: str | None = None,
+        provider: str | None = None,
+        progress: bool = False,
+    ) -> IngestSummary:
         summary = IngestSummary(batch_id=self._open_batch(source_name, fmt, digest, provider))
-        bar = tqdm(total=None, unit=" rows", file=sys.stderr, disable=not progress, mininterval=0.5,
-                   desc=f"ingest {self.spec.name}")
+        bar = tqdm(
+            total=None,
+            unit=" rows",
+            file=sys.stderr,
+            disable=not progress,
+            mininterval=0.5,
+            desc=f"ingest {self.spec.name}",
+        )
         try:
             chunk: list[Record] = []
             nrows = 0
@@ -171,7 +236,8 @@ class Ingestor:
             missing = sorted(required - set(first.data))
             raise FileError(
                 f"this does not look like a {self.spec.name} file: missing column(s) {', '.join(missing)}; "
-                f"expected at least {', '.join(sorted(required))}")
+                f"expected at least {', '.join(sorted(required))}"
+            )
 
     # -- one chunk ------------------------------------------------------------------------------------
     def _validate(self, rec: Record) -> tuple[list[CheckedRow] | None, Rejected | None]:
@@ -183,9 +249,13 @@ class Ingestor:
             for c in checked[1:]:
                 for f in self.spec.header_fields:
                     if c.raw.data.get(f) != first.get(f):
-                        issue = reject("inconsistent_record", "record", f,
-                                       f"rows of {self.spec.key_field} {rec.key!r} disagree on {f}: "
-                                       f"{first.get(f)!r} vs {c.raw.data.get(f)!r}")
+                        issue = reject(
+                            "inconsistent_record",
+                            "record",
+                            f,
+                            f"rows of {self.spec.key_field} {rec.key!r} disagree on {f}: "
+                            f"{first.get(f)!r} vs {c.raw.data.get(f)!r}",
+                        )
                         c.issues.append(issue)
                         return None, Rejected(rec.provider, rec.record_key, rec.rows, [x.issues for x in checked])
         return checked, None
@@ -205,8 +275,12 @@ class Ingestor:
                 valid.append((rec, checked))
         names = {c.pending_name for _, cs in valid for c in cs if c.pending_name}
         resolutions = self.resolver.resolve(names) if names else {}
-        bctx = BuildContext(structures=self.structures, names=resolutions, sold_as_lookup=self._sold_as_lookup,
-                            security_marking=self.config.security_marking)
+        bctx = BuildContext(
+            structures=self.structures,
+            names=resolutions,
+            sold_as_lookup=self._sold_as_lookup,
+            security_marking=self.config.security_marking,
+        )
         prepared = [build_record(rec, cs, self.spec, bctx) for rec, cs in valid]
         if self.spec.name == "reports" and self.user_id is not None:
             for p in prepared:
@@ -218,8 +292,14 @@ class Ingestor:
         for attempt in (1, 2):
             try:
                 with session_scope(self.factory) as s:
-                    counts = store_prepared(s, self.spec.name, prepared, batch_id=summary.batch_id,
-                                            submitted_by=self.actor, registry=self.registry)
+                    counts = store_prepared(
+                        s,
+                        self.spec.name,
+                        prepared,
+                        batch_id=summary.batch_id,
+                        submitted_by=self.actor,
+                        registry=self.registry,
+                    )
                     q_rows, q_dupes = store_rejected(s, self.spec.name, rejected, batch_id=summary.batch_id)
                     warnings = sum(p.warnings for p in prepared)
                     reasons: Counter[str] = Counter()
@@ -234,10 +314,16 @@ class Ingestor:
                     batch.amended += counts.amended
                     batch.warnings += warnings
                     batch.reasons = dict(Counter(batch.reasons or {}) + reasons)
-                    audit.record(s, actor=self.actor, via=self.via, action=f"intake.{self.spec.name}.chunk",
-                                 object_type="intake_batch", object_id=f"{summary.batch_id}#{chunk_no}",
-                                 content=[(p.provider, p.key, p.header_sha256, p.row_hashes) for p in prepared]
-                                 + [(r.provider, r.record_key, r.row_codes()) for r in rejected])
+                    audit.record(
+                        s,
+                        actor=self.actor,
+                        via=self.via,
+                        action=f"intake.{self.spec.name}.chunk",
+                        object_type="intake_batch",
+                        object_id=f"{summary.batch_id}#{chunk_no}",
+                        content=[(p.provider, p.key, p.header_sha256, p.row_hashes) for p in prepared]
+                        + [(r.provider, r.record_key, r.row_codes()) for r in rejected],
+                    )
                 break
             except sa_exc.IntegrityError:
                 # another process stored some of these records first: re-read and count them as duplicates
@@ -262,16 +348,34 @@ def _chain(first: RawRow | None, rest: Iterator[RawRow]) -> Iterator[RawRow]:
         yield from rest
 
 
-def ingest_file(factory: sessionmaker[Session], config: Config, kind: str, path: str | os.PathLike[str], *,
-                provider: str | None = None, actor: str = "cli", via: str = "cli", user_id: int | None = None,
-                fmt: str | None = None, progress: bool = False, today: dt.date | None = None) -> IngestSummary:
+def ingest_file(
+    factory: sessionmaker[Session],
+    config: Config,
+    kind: str,
+    path: str | os.PathLike[str],
+    *,
+    provider: str | None = None,
+    actor: str = "cli",
+    via: str = "cli",
+    user_id: int | None = None,
+    fmt: str | None = None,
+    progress: bool = False,
+    today: dt.date | None = None,
+) -> IngestSummary:
     """Ingest one file; see :class:`Ingestor`. Raises :class:`FileError` for an unreadable file."""
     ing = Ingestor(factory, config, kind, actor=actor, via=via, user_id=user_id, today=today)
     return ing.ingest_file(path, provider=provider, fmt=fmt, progress=progress)
 
 
-def retry_quarantined(factory: sessionmaker[Session], config: Config, item_id: int, *, actor: str,
-                      via: str = "cli", today: dt.date | None = None) -> tuple[IngestSummary, str]:
+def retry_quarantined(
+    factory: sessionmaker[Session],
+    config: Config,
+    item_id: int,
+    *,
+    actor: str,
+    via: str = "cli",
+    today: dt.date | None = None,
+) -> tuple[IngestSummary, str]:
     """Re-run the current pipeline on a quarantined record. Returns the summary and the item's new status."""
     with session_scope(factory) as s:
         item = s.get(QuarantineItem, item_id)
@@ -296,8 +400,15 @@ def retry_quarantined(factory: sessionmaker[Session], config: Config, item_id: i
             item.resolved_by = actor
             item.resolution_note = f"accepted on retry in batch {summary.batch_id}"
         status = item.status
-        audit.record(s, actor=actor, via=via, action="quarantine.retry", object_type="quarantine_item",
-                     object_id=item_id, content=summary.as_dict())
+        audit.record(
+            s,
+            actor=actor,
+            via=via,
+            action="quarantine.retry",
+            object_type="quarantine_item",
+            object_id=item_id,
+            content=summary.as_dict(),
+        )
     return summary, status
 
 

@@ -13,8 +13,21 @@ __all__ = ["Prepared", "PreparedChild", "hash_fields"]
 
 
 def hash_fields(values: dict[str, Any]) -> str:
-    data = json.dumps(values, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    """SHA-256 of a record's fields, independent of key order (text fields fast, others as JSON)."""
+    parts = []
+    for key in sorted(values):
+        value = values[key]
+        if value is None:
+            parts.append(key + "\x1f\x00")
+        elif isinstance(value, str):
+            parts.append(key + "\x1f" + value)
+        elif not value and isinstance(value, (dict, list)):
+            parts.append(key + "\x1f" + ("{}" if isinstance(value, dict) else "[]"))
+        else:
+            parts.append(
+                key + "\x1f" + json.dumps(value, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+            )
+    return hashlib.sha256("\x1e".join(parts).encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
 @dataclass(slots=True)

@@ -40,8 +40,15 @@ class Rejected:
             if rejecting:
                 out.extend(i.as_dict(row.line) for i in rejecting)
             else:
-                out.append({"code": "sibling_rejected", "step": "record", "field": None, "line": row.line,
-                            "detail": "another row of this record was rejected; records are atomic"})
+                out.append(
+                    {
+                        "code": "sibling_rejected",
+                        "step": "record",
+                        "field": None,
+                        "line": row.line,
+                        "detail": "another row of this record was rejected; records are atomic",
+                    }
+                )
         return out
 
     def row_codes(self) -> list[str]:
@@ -54,13 +61,23 @@ class Rejected:
 
 
 def payload_of(rows: Sequence[RawRow]) -> list[dict[str, Any]]:
-    return [{"line": r.line, "data": r.data, "raw": r.raw, "group": r.group,
-             "error": list(r.error) if r.error else None} for r in rows]
+    return [
+        {"line": r.line, "data": r.data, "raw": r.raw, "group": r.group, "error": list(r.error) if r.error else None}
+        for r in rows
+    ]
 
 
 def rows_from_payload(payload: list[dict[str, Any]]) -> list[RawRow]:
-    return [RawRow(line=p["line"], data=p["data"], raw=p.get("raw"), group=p.get("group"),
-                   error=tuple(p["error"]) if p.get("error") else None) for p in payload]  # type: ignore[arg-type]
+    return [
+        RawRow(
+            line=p["line"],
+            data=p["data"],
+            raw=p.get("raw"),
+            group=p.get("group"),
+            error=tuple(p["error"]) if p.get("error") else None,
+        )
+        for p in payload
+    ]  # type: ignore[arg-type]
 
 
 def store_rejected(session: Session, kind: str, rejected: list[Rejected], *, batch_id: int | None) -> tuple[int, int]:
@@ -69,19 +86,34 @@ def store_rejected(session: Session, kind: str, rejected: list[Rejected], *, bat
     for rej in rejected:
         payload = payload_of(rej.rows)
         digest = hash_fields({"payload": [{"data": p["data"], "raw": p["raw"], "error": p["error"]} for p in payload]})
-        exists = session.scalar(select(QuarantineItem.id).where(
-            QuarantineItem.kind == kind, QuarantineItem.provider == rej.provider,
-            QuarantineItem.record_key == rej.record_key[:300], QuarantineItem.payload_sha256 == digest))
+        exists = session.scalar(
+            select(QuarantineItem.id).where(
+                QuarantineItem.kind == kind,
+                QuarantineItem.provider == rej.provider,
+                QuarantineItem.record_key == rej.record_key[:300],
+                QuarantineItem.payload_sha256 == digest,
+            )
+        )
         if exists is not None:
             duplicates += len(rej.rows)
             continue
         reasons = rej.reasons()
         codes = sorted({r["code"] for r in reasons if r["code"] != "sibling_rejected"})
-        session.add(QuarantineItem(
-            batch_id=batch_id, kind=kind, provider=rej.provider, record_key=rej.record_key[:300],
-            row_count=len(rej.rows), lines=[r.line for r in rej.rows], reasons=reasons,
-            reason_codes=",".join(codes)[:300], payload=payload, payload_sha256=digest, status="open",
-        ))
+        session.add(
+            QuarantineItem(
+                batch_id=batch_id,
+                kind=kind,
+                provider=rej.provider,
+                record_key=rej.record_key[:300],
+                row_count=len(rej.rows),
+                lines=[r.line for r in rej.rows],
+                reasons=reasons,
+                reason_codes=",".join(codes)[:300],
+                payload=payload,
+                payload_sha256=digest,
+                status="open",
+            )
+        )
         quarantined += len(rej.rows)
     session.flush()
     return quarantined, duplicates

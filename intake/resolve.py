@@ -23,20 +23,26 @@ logger = logging.getLogger(__name__)
 
 
 class NameResolver:
-    def __init__(self, factory: sessionmaker[Session] | None, *, use_opsin: bool = True,
-                 table: SynonymTable | None = None):
+    def __init__(
+        self, factory: sessionmaker[Session] | None, *, use_opsin: bool = True, table: SynonymTable | None = None
+    ):
         self.factory = factory
         self.use_opsin = use_opsin
         self.table = table or SynonymTable.default()
         self._memo: dict[str, NameResolution] = {}
+        self._labels: dict[str, NameResolution | None] = {}
         self.opsin_calls = 0
 
     def synonym_only(self, name: str) -> NameResolution | None:
-        """Resolve from the synonym table alone (for labels such as 'product_as_sold')."""
-        syn = self.table.lookup(name)
-        if syn is None:
-            return None
-        return resolve_names([name], table=self.table, use_opsin=False)[name]
+        """Resolve from the synonym table alone (for labels such as 'product_as_sold'); memoised."""
+        if name in self._labels:
+            return self._labels[name]
+        res = None
+        if self.table.lookup(name) is not None:
+            res = resolve_names([name], table=self.table, use_opsin=False)[name]
+        if len(self._labels) < 100_000:
+            self._labels[name] = res
+        return res
 
     def resolve(self, names: Iterable[str]) -> dict[str, NameResolution]:
         wanted = {n for n in names if n}
@@ -74,8 +80,13 @@ class NameResolver:
         if remaining and self.use_opsin:
             self.opsin_calls += 1
             found = resolve_names(list(remaining), table=self.table, use_opsin=True)
-            self._to_db({remaining[n]: r for n, r in found.items() if r.source == "opsin" or
-                         (r.status == "unidentified" and not _opsin_unavailable(r))})
+            self._to_db(
+                {
+                    remaining[n]: r
+                    for n, r in found.items()
+                    if r.source == "opsin" or (r.status == "unidentified" and not _opsin_unavailable(r))
+                }
+            )
             for name, res in found.items():
                 self._memo[remaining[name]] = res
                 out[name] = res
@@ -92,8 +103,15 @@ class NameResolver:
         with session_scope(self.factory) as s:
             rows = s.scalars(select(NameResolutionCache).where(NameResolutionCache.name_norm.in_(norms))).all()
             return {
-                r.name_norm: NameResolution(name=r.name_norm, status=r.status, smiles=r.smiles, label=r.label,
-                                            preferred_name=r.preferred_name, source=r.source, reason=r.reason)
+                r.name_norm: NameResolution(
+                    name=r.name_norm,
+                    status=r.status,
+                    smiles=r.smiles,
+                    label=r.label,
+                    preferred_name=r.preferred_name,
+                    source=r.source,
+                    reason=r.reason,
+                )
                 for r in rows
             }
 
@@ -101,14 +119,25 @@ class NameResolver:
         if self.factory is None or not results:
             return
         with session_scope(self.factory) as s:
-            existing = set(s.scalars(select(NameResolutionCache.name_norm)
-                                     .where(NameResolutionCache.name_norm.in_(set(results)))).all())
+            existing = set(
+                s.scalars(
+                    select(NameResolutionCache.name_norm).where(NameResolutionCache.name_norm.in_(set(results)))
+                ).all()
+            )
             for norm, r in results.items():
                 if norm in existing:
                     continue
-                s.add(NameResolutionCache(name_norm=norm[:300], status=r.status, smiles=r.smiles, label=r.label,
-                                          preferred_name=r.preferred_name, source=r.source,
-                                          reason=(r.reason or None) and r.reason[:300]))
+                s.add(
+                    NameResolutionCache(
+                        name_norm=norm[:300],
+                        status=r.status,
+                        smiles=r.smiles,
+                        label=r.label,
+                        preferred_name=r.preferred_name,
+                        source=r.source,
+                        reason=(r.reason or None) and r.reason[:300],
+                    )
+                )
 
 
 def _opsin_unavailable(res: NameResolution) -> bool:

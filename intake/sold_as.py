@@ -38,8 +38,12 @@ def _lookup(label: str, lookup: Callable[[str], NameResolution | None]) -> NameR
     return res
 
 
-def assess_sold_as(label: str | None, found: Sequence[tuple[str, StandardStructure | None]],
-                   lookup: Callable[[str], NameResolution | None], cache: StandardiseCache) -> SoldAsVerdict:
+def assess_sold_as(
+    label: str | None,
+    found: Sequence[tuple[str, StandardStructure | None]],
+    lookup: Callable[[str], NameResolution | None],
+    cache: StandardiseCache,
+) -> SoldAsVerdict:
     """``found`` holds (display name, structure or None) of the active/unknown components."""
     if not label:
         return SoldAsVerdict(None, "no sold-as label")

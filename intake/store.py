@@ -12,11 +12,21 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from fews.bulk import bulk_insert
+from fews.db import dialect_name
 from fews.models import (
-    Component, HarmReport, HarmReportSubstance, IntelReport, PsychoactivityResult, QuarantineItem, Sample, Substance,
+    Component,
+    HarmReport,
+    HarmReportSubstance,
+    IntelFinding,
+    IntelReport,
+    PsychoactivityResult,
+    QuarantineItem,
+    Sample,
+    Substance,
     utcnow,
 )
 from fews.substances import SubstanceRegistry
@@ -37,7 +47,7 @@ class KindModels:
 MODELS: dict[str, KindModels] = {
     "seizures": KindModels(Sample, "sample_id", Component, "sample_pk"),
     "reports": KindModels(HarmReport, "report_id", HarmReportSubstance, "report_pk"),
-    "intel": KindModels(IntelReport, "record_id"),
+    "intel": KindModels(IntelReport, "record_id", IntelFinding, "report_pk"),
     "psychoactivity": KindModels(PsychoactivityResult, "result_id"),
 }
 
@@ -66,8 +76,9 @@ def _existing(session: Session, m: KindModels, items: list[Prepared]) -> dict[tu
     providers = {p.provider for p in items}
     key_col = getattr(parent, m.key)
     rows = session.execute(
-        select(parent.id, parent.provider, key_col, parent.version, parent.header_sha256, parent.batch_id)
-        .where(key_col.in_(keys), parent.is_current.is_(True))
+        select(parent.id, parent.provider, key_col, parent.version, parent.header_sha256, parent.batch_id).where(
+            key_col.in_(keys), parent.is_current.is_(True)
+        )
     ).all()
     found = {(r[1], r[2]): r for r in rows if r[1] in providers}
     out: dict[tuple[str, str], _Existing] = {}
@@ -75,32 +86,54 @@ def _existing(session: Session, m: KindModels, items: list[Prepared]) -> dict[tu
     positions: dict[int, int] = {r[0]: 0 for r in found.values()}
     if m.child is not None and hashes:
         fk = getattr(m.child, m.child_fk or "")
-        for pk, h, pos in session.execute(
-            select(fk, m.child.row_sha256, m.child.position).where(fk.in_(list(hashes)))
-        ):
+        for pk, h, pos in session.execute(select(fk, m.child.row_sha256, m.child.position).where(fk.in_(list(hashes)))):
             hashes[pk].add(h)
             positions[pk] = max(positions[pk], pos + 1)
     for k, r in found.items():
-        row_hashes = hashes[r[0]] if m.child is not None else {r[4]}
+        # a record without child rows (e.g. a survey naming only what was on offer) is its header
+        row_hashes = (hashes[r[0]] or {r[4]}) if m.child is not None else {r[4]}
         out[k] = _Existing(r[0], r[3], r[4], r[5], row_hashes, positions[r[0]])
     return out
+
+
+def allocate_ids(session: Session, table: Any, n: int) -> list[int]:
+    """Primary keys for ``n`` new rows, so parents and children go in as plain executemany.
+
+    SQLite: the caller holds the write lock (``BEGIN IMMEDIATE``), so ``max(id)`` is safe.
+    PostgreSQL: draw from the table's own sequence, which other writers share.
+    """
+    if dialect_name(session) == "postgresql":
+        seq = session.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}).scalar_one()
+        return list(
+            session.execute(text("SELECT nextval(:s) FROM generate_series(1, :n)"), {"s": seq, "n": n}).scalars()
+        )
+    start = session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    return list(range(start + 1, start + 1 + n))
 
 
 def _first_detections(session: Session, firsts: dict[int, tuple[dt.date, int, str | None]]) -> None:
     if not firsts:
         return
-    current = dict(session.execute(
-        select(Substance.id, Substance.first_uk_detection_date).where(Substance.id.in_(list(firsts)))
-    ).all())
+    current = dict(
+        session.execute(
+            select(Substance.id, Substance.first_uk_detection_date).where(Substance.id.in_(list(firsts)))
+        ).all()
+    )
     for sid, (day, sample_pk, level) in firsts.items():
         known = current.get(sid)
         if known is None or day < known:
-            session.execute(update(Substance).where(Substance.id == sid).values(
-                first_uk_detection_date=day, first_uk_detection_sample_id=sample_pk, first_uk_detection_level=level))
+            session.execute(
+                update(Substance)
+                .where(Substance.id == sid)
+                .values(
+                    first_uk_detection_date=day, first_uk_detection_sample_id=sample_pk, first_uk_detection_level=level
+                )
+            )
 
 
-def store_prepared(session: Session, kind: str, items: list[Prepared], *, batch_id: int, submitted_by: str,
-                   registry: SubstanceRegistry) -> StoreCounts:
+def store_prepared(
+    session: Session, kind: str, items: list[Prepared], *, batch_id: int, submitted_by: str, registry: SubstanceRegistry
+) -> StoreCounts:
     """Write one chunk's accepted records in the caller's transaction."""
     m = MODELS[kind]
     counts = StoreCounts(stored_ids=[])
@@ -126,23 +159,33 @@ def store_prepared(session: Session, kind: str, items: list[Prepared], *, batch_
             version = ex.version + 1
             counts.amended += p.nrows
         counts.accepted += p.nrows
-        values = dict(p.header, version=version, is_current=True, header_sha256=p.header_sha256,
-                      batch_id=batch_id, submitted_by=submitted_by)
+        values = dict(
+            p.header,
+            version=version,
+            is_current=True,
+            header_sha256=p.header_sha256,
+            batch_id=batch_id,
+            submitted_by=submitted_by,
+        )
         if m.child is None:
-            values["substance_id"] = (registry.ensure(session, p.structure, reported_name=p.name)
-                                      if p.structure is not None else None)
+            values["substance_id"] = (
+                registry.ensure(session, p.structure, reported_name=p.name) if p.structure is not None else None
+            )
         new_parents.append((p, values))
         superseded_keys.add((p.provider, p.key))
         # a later record with the same key in this chunk compares with this version
-        existing[(p.provider, p.key)] = _Existing(-1, version, p.header_sha256, batch_id, set(p.row_hashes),
-                                                  len(p.children))
+        existing[(p.provider, p.key)] = _Existing(
+            -1, version, p.header_sha256, batch_id, set(p.row_hashes), len(p.children)
+        )
     if kind in ("reports", "psychoactivity"):
         _link_samples(session, [v for _, v in new_parents])
     pks: list[int] = []
     if new_parents:
-        pks = list(session.scalars(
-            insert(m.parent).returning(m.parent.id, sort_by_parameter_order=True), [v for _, v in new_parents]
-        ))
+        table = m.parent.__table__
+        pks = allocate_ids(session, table, len(new_parents))
+        now = utcnow()
+        rows = [dict(v, id=pk, created_at=now) for (_, v), pk in zip(new_parents, pks, strict=True)]
+        bulk_insert(session, table, rows)
         counts.stored_ids = pks
         for (p, _), pk in zip(new_parents, pks, strict=True):
             existing[(p.provider, p.key)].pk = pk
@@ -152,8 +195,7 @@ def store_prepared(session: Session, kind: str, items: list[Prepared], *, batch_
 
         def add_children(parent_pk: int, p: Prepared, offset: int) -> None:
             for i, c in enumerate(p.children):
-                sid = (registry.ensure(session, c.structure, reported_name=c.name) if c.structure is not None
-                       else None)
+                sid = registry.ensure(session, c.structure, reported_name=c.name) if c.structure is not None else None
                 row = dict(c.values, position=offset + i, row_sha256=c.row_sha256, substance_id=sid)
                 row[m.child_fk or ""] = parent_pk
                 child_rows.append(row)
@@ -169,7 +211,7 @@ def store_prepared(session: Session, kind: str, items: list[Prepared], *, batch_
             add_children(pk, p, ex.next_position)
             ex.next_position += len(p.children)
         if child_rows:
-            session.execute(insert(m.child), child_rows)
+            bulk_insert(session, m.child.__table__, child_rows)
     if kind == "seizures":
         _first_detections(session, firsts)
     if superseded_keys:
@@ -200,7 +242,11 @@ def _supersede_quarantine(session: Session, kind: str, keys: set[tuple[str, str]
     for provider, key_list in by_provider.items():
         session.execute(
             update(QuarantineItem)
-            .where(QuarantineItem.kind == kind, QuarantineItem.provider == provider,
-                   QuarantineItem.record_key.in_(key_list), QuarantineItem.status == "open")
+            .where(
+                QuarantineItem.kind == kind,
+                QuarantineItem.provider == provider,
+                QuarantineItem.record_key.in_(key_list),
+                QuarantineItem.status == "open",
+            )
             .values(status="superseded", resolved_at=utcnow(), resolution_note="a later submission was accepted")
         )

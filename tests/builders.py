@@ -7,8 +7,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-SEIZURE_COLUMNS = ["sample_id", "seizure_date", "submitting_agency", "seizure_context", "jurisdiction", "local_area",
-                   "product_as_sold", "component_name", "component_smiles", "role"]
+SEIZURE_COLUMNS = [
+    "sample_id",
+    "seizure_date",
+    "submitting_agency",
+    "seizure_context",
+    "jurisdiction",
+    "local_area",
+    "product_as_sold",
+    "component_name",
+    "component_smiles",
+    "role",
+]
 REPORT_COLUMNS = ["report_id", "event_date", "care_setting", "suspected_substance_name", "severity", "region"]
 
 MEPHEDRONE = "CNC(C)C(=O)c1ccc(C)cc1"
@@ -26,9 +36,15 @@ class SeizureBuilder:
         self._sample: dict[str, Any] = {}
 
     def sample(self, sample_id: str, **fields: Any) -> SeizureBuilder:
-        self._sample = {"sample_id": sample_id, "seizure_date": "2021-03-02",
-                        "submitting_agency": "Metropolitan Police Service", "seizure_context": "inland",
-                        "jurisdiction": "England", "local_area": "Westminster", "product_as_sold": "cocaine"} | fields
+        self._sample = {
+            "sample_id": sample_id,
+            "seizure_date": "2021-03-02",
+            "submitting_agency": "Metropolitan Police Service",
+            "seizure_context": "inland",
+            "jurisdiction": "England",
+            "local_area": "Westminster",
+            "product_as_sold": "cocaine",
+        } | fields
         return self
 
     def component(self, name: str, smiles: str = "", role: str = "active", **fields: Any) -> SeizureBuilder:
@@ -50,8 +66,15 @@ class SeizureBuilder:
 
     def write_json(self, path: Path) -> Path:
         samples: dict[str, dict[str, Any]] = {}
-        comp_fields = {"component_name", "component_smiles", "role", "purity", "quantity", "method",
-                       "identification_level"}
+        comp_fields = {
+            "component_name",
+            "component_smiles",
+            "role",
+            "purity",
+            "quantity",
+            "method",
+            "identification_level",
+        }
         for r in self.rows:
             head = {k: v for k, v in r.items() if k not in comp_fields}
             s = samples.setdefault(r["sample_id"], dict(head, components=[]))
@@ -66,8 +89,13 @@ class ReportBuilder:
         self._report: dict[str, Any] = {}
 
     def report(self, report_id: str, **fields: Any) -> ReportBuilder:
-        self._report = {"report_id": report_id, "event_date": "2021-03-04", "care_setting": "emergency_department",
-                        "severity": "severe", "region": "North West"} | fields
+        self._report = {
+            "report_id": report_id,
+            "event_date": "2021-03-04",
+            "care_setting": "emergency_department",
+            "severity": "severe",
+            "region": "North West",
+        } | fields
         return self
 
     def substance(self, name: str, **fields: Any) -> ReportBuilder:

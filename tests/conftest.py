@@ -27,9 +27,6 @@ ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 TODAY = dt.date(2026, 11, 23)
 
 
-
-
-
 @pytest.fixture(scope="session")
 def pg_server_url() -> Iterator[str]:
     """A fresh migrated PostgreSQL database for this test session (dropped afterwards)."""

@@ -100,11 +100,13 @@ def load_demo(
         ("intel", data.intel_rows),
         ("psychoactivity", data.psychoactivity_rows),
     )
+    with session_scope(rt.factory) as s:
+        reporter = get_user(s, "clinical_reporter")
+        reporter_id = reporter.id if reporter is not None else None
     structures = None
     for kind, rows in streams:
-        ing = Ingestor(
-            rt.factory, rt.config, kind, actor="demo", via="cli", today=today, structures=structures
-        )
+        ing = Ingestor(rt.factory, rt.config, kind, actor="demo", via="cli", today=today, structures=structures,
+                       user_id=reporter_id if kind == "reports" else None)
         structures = ing.structures
         summary = ing.ingest_rows(
             _rows(rows),

@@ -6,7 +6,7 @@ from fews.models.base import Base, utcnow
 from fews.models.detection import Family, Signal
 from fews.models.harm import HarmReport, HarmReportSubstance
 from fews.models.intake import IntakeBatch, QuarantineItem
-from fews.models.intel import IntelReport, PsychoactivityResult
+from fews.models.intel import IntelFinding, IntelReport, PsychoactivityResult
 from fews.models.legal import LegalStatusEvent
 from fews.models.ops import JobRun
 from fews.models.seizure import Component, Sample
@@ -14,8 +14,31 @@ from fews.models.substance import NameResolutionCache, Substance, SubstanceName
 from fews.models.users import ApiToken, User
 
 __all__ = [
-    "Alert", "AlertEvent", "AlertEvidence", "AlertVersion", "ApiToken", "AuditEvent", "Base", "Component",
-    "Delivery", "Family", "HarmReport", "HarmReportSubstance", "IntakeBatch", "IntelReport", "JobRun",
-    "LegalStatusEvent", "NameResolutionCache", "PsychoactivityResult", "QuarantineItem", "Sample", "Signal",
-    "Subscription", "Substance", "SubstanceName", "User", "utcnow",
+    "Alert",
+    "AlertEvent",
+    "AlertEvidence",
+    "AlertVersion",
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Component",
+    "Delivery",
+    "Family",
+    "HarmReport",
+    "HarmReportSubstance",
+    "IntakeBatch",
+    "IntelFinding",
+    "IntelReport",
+    "JobRun",
+    "LegalStatusEvent",
+    "NameResolutionCache",
+    "PsychoactivityResult",
+    "QuarantineItem",
+    "Sample",
+    "Signal",
+    "Subscription",
+    "Substance",
+    "SubstanceName",
+    "User",
+    "utcnow",
 ]

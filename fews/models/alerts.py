@@ -18,7 +18,9 @@ class Alert(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     type: Mapped[str] = mapped_column(String(30), index=True)
-    audience: Mapped[str] = mapped_column(String(30))  # clinical | enforcement | prisons | public_health | international
+    audience: Mapped[str] = mapped_column(
+        String(30)
+    )  # clinical | enforcement | prisons | public_health | international
     status: Mapped[str] = mapped_column(String(20), default="draft")  # draft | agreed | issued | withdrawn
     level: Mapped[str] = mapped_column(String(10), default="info")  # info | warning | urgent
     current_version: Mapped[int] = mapped_column(default=1)

@@ -7,11 +7,11 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fews.models.base import Base, utcnow
 
-__all__ = ["IntelReport", "PsychoactivityResult"]
+__all__ = ["IntelFinding", "IntelReport", "PsychoactivityResult"]
 
 
 class IntelReport(Base):
@@ -34,12 +34,8 @@ class IntelReport(Base):
     local_area: Mapped[str | None] = mapped_column(String(200))
     local_area_code: Mapped[str | None] = mapped_column(String(20))
     sold_as: Mapped[str | None] = mapped_column(String(300))
-    found_name: Mapped[str | None] = mapped_column(String(300))
-    found_smiles: Mapped[str | None] = mapped_column(Text)
-    substance_id: Mapped[int | None] = mapped_column(ForeignKey("substance.id"), index=True)
-    resolution: Mapped[str] = mapped_column(String(20))
-    resolution_label: Mapped[str | None] = mapped_column(String(300))
     sold_as_mismatch: Mapped[bool | None]
+    sold_as_detail: Mapped[str | None] = mapped_column(Text)
     source_evaluation: Mapped[str | None] = mapped_column(String(2))
     intelligence_assessment: Mapped[str | None] = mapped_column(String(2))
     handling_code: Mapped[str | None] = mapped_column(String(2))
@@ -47,6 +43,29 @@ class IntelReport(Base):
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    findings: Mapped[list[IntelFinding]] = relationship(
+        back_populates="report", order_by="IntelFinding.position", cascade="all, delete-orphan"
+    )
+
+
+class IntelFinding(Base):
+    """One substance found (drug checking) or named (survey, market) in an intelligence record."""
+
+    __tablename__ = "intel_finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_pk: Mapped[int] = mapped_column(ForeignKey("intel_report.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    row_sha256: Mapped[str] = mapped_column(String(64))
+    found_name: Mapped[str | None] = mapped_column(String(300))
+    found_smiles: Mapped[str | None] = mapped_column(Text)
+    substance_id: Mapped[int | None] = mapped_column(ForeignKey("substance.id"), index=True)
+    resolution: Mapped[str] = mapped_column(String(20))
+    resolution_label: Mapped[str | None] = mapped_column(String(300))
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    report: Mapped[IntelReport] = relationship(back_populates="findings")
 
 
 class PsychoactivityResult(Base):

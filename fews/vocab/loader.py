@@ -167,7 +167,7 @@ class Vocabulary:
     (True, 1)
     """
 
-    __slots__ = ("name", "source", "licence", "terms", "_by_code", "_index")
+    __slots__ = ("name", "source", "licence", "terms", "_by_code", "_index", "_memo")
 
     def __init__(self, name: str, terms: Iterable[Term], *, source: str = "", licence: str = "") -> None:
         self.name = name
@@ -176,6 +176,7 @@ class Vocabulary:
         self.terms: tuple[Term, ...] = tuple(terms)
         self._by_code: dict[str, Term] = {}
         self._index: dict[str, Term] = {}
+        self._memo: dict[str, Term | None] = {}
         for term in self.terms:
             if term.code in self._by_code:
                 raise ValueError(f"vocabulary {name!r}: duplicate code {term.code!r}")
@@ -223,10 +224,14 @@ class Vocabulary:
             return None
         if not isinstance(text, str):
             raise TypeError(f"lookup expects a str or None, got {type(text).__name__}: {text!r}")
+        memo = self._memo
+        if text in memo:
+            return memo[text]  # type: ignore[no-any-return]
         key = normalise(text)
-        if not key:
-            return None
-        return self._index.get(key)
+        term = self._index.get(key) if key else None
+        if len(memo) < _MEMO_LIMIT:
+            memo[text] = term
+        return term
 
     def codes(self) -> frozenset[str]:
         """Return the set of codes."""
@@ -252,6 +257,9 @@ class Vocabulary:
         return f"Vocabulary({self.name!r}, {len(self.terms)} terms)"
 
 
+_MEMO_LIMIT = 10_000  # per vocabulary: raw texts already looked up
+
+
 def names() -> list[str]:
     """Return the names of the shipped vocabularies, sorted.
 
@@ -260,7 +268,12 @@ def names() -> list[str]:
     >>> "nations" in names()
     True
     """
-    return sorted(path.stem for path in DATA_DIR.glob("*.csv"))
+    return list(_shipped_names())
+
+
+@functools.cache
+def _shipped_names() -> tuple[str, ...]:
+    return tuple(sorted(path.stem for path in DATA_DIR.glob("*.csv")))
 
 
 def load(name: str) -> Vocabulary:
@@ -288,7 +301,7 @@ def load(name: str) -> Vocabulary:
     >>> load("severities")["severe"].attrs["weight"]
     '4'
     """
-    if not isinstance(name, str) or name not in names():
+    if not isinstance(name, str) or name not in _shipped_names():
         raise ValueError(f"unknown vocabulary {name!r}; expected one of {', '.join(names())}")
     return _load_shipped(name)
 
@@ -456,6 +469,13 @@ def jurisdiction_of(text: str | None) -> str | None:
     """
     if text is None:
         return None
+    if not isinstance(text, str):
+        raise TypeError(f"jurisdiction_of expects a str or None, got {type(text).__name__}: {text!r}")
+    return _jurisdiction_of(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _jurisdiction_of(text: str) -> str | None:
     if not isinstance(text, str):
         raise TypeError(f"jurisdiction_of expects a str or None, got {type(text).__name__}: {text!r}")
     key = normalise(text)

@@ -73,8 +73,13 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
-def _has_surrogates(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+def _has_surrogates(values: list[str]) -> bool:
+    """True when a value holds bytes that were not UTF-8 (kept as lone surrogates)."""
+    try:
+        "".join(values).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _visible(text: str) -> str:
@@ -117,9 +122,10 @@ def iter_csv_rows(source: str | os.PathLike[str] | IO[bytes]) -> Iterator[RawRow
             if not values or all(not v.strip() for v in values):
                 continue  # blank line
             line = reader.line_num
-            raw_text = ",".join(_visible(v) for v in values)
             error: tuple[str, str] | None = None
-            if any(_has_surrogates(v) for v in values):
+            bad_bytes = _has_surrogates(values)
+            raw_text = ",".join(_visible(v) for v in values) if bad_bytes or len(values) != width else None
+            if bad_bytes:
                 error = ("encoding_error", "the row is not valid UTF-8: save the file as UTF-8 and resubmit")
                 values = [_visible(v) for v in values]
             elif len(values) != width:

@@ -62,8 +62,13 @@ def iter_json_rows(source: str | os.PathLike[str] | IO[bytes], kind: str) -> Ite
             for index, item in enumerate(ijson.items(stream, "item", use_float=False)):
                 group = f"item[{index}]"
                 if not isinstance(item, dict):
-                    yield RawRow(line=group, data={}, group=group, raw=json.dumps(item, default=str)[:10000],
-                                 error=("malformed_row", f"record {index} is a {type(item).__name__}, not an object"))
+                    yield RawRow(
+                        line=group,
+                        data={},
+                        group=group,
+                        raw=json.dumps(item, default=str)[:10000],
+                        error=("malformed_row", f"record {index} is a {type(item).__name__}, not an object"),
+                    )
                     continue
                 children = item.get(child_key) if child_key else None
                 parent = _flat(item, child_key)
@@ -71,20 +76,34 @@ def iter_json_rows(source: str | os.PathLike[str] | IO[bytes], kind: str) -> Ite
                     for j, child in enumerate(children):
                         line = f"{group}.{child_key}[{j}]"
                         if not isinstance(child, dict):
-                            yield RawRow(line=line, data=parent, group=group, raw=json.dumps(child, default=str),
-                                         error=("malformed_row", f"{child_key}[{j}] is not an object"))
+                            yield RawRow(
+                                line=line,
+                                data=parent,
+                                group=group,
+                                raw=json.dumps(child, default=str),
+                                error=("malformed_row", f"{child_key}[{j}] is not an object"),
+                            )
                             continue
                         yield RawRow(line=line, data={**parent, **_flat(child, None)}, group=group)
                 elif child_key and children is not None and not isinstance(children, list):
-                    yield RawRow(line=group, data=parent, group=group,
-                                 error=("malformed_row", f"{child_key!r} must be a list"))
+                    yield RawRow(
+                        line=group, data=parent, group=group, error=("malformed_row", f"{child_key!r} must be a list")
+                    )
                 else:
                     yield RawRow(line=group, data=parent, group=group)
         except ijson.JSONError as exc:
             rest = stream.remainder(MAX_REMAINDER_CHARS)
-            yield RawRow(line=f"item[{index + 1}]", data={}, group=f"item[{index + 1}]:unreadable", raw=rest,
-                         error=("malformed_row", f"invalid JSON after record {index}: {exc}; the rest of the "
-                                "file could not be read and is kept in quarantine"))
+            yield RawRow(
+                line=f"item[{index + 1}]",
+                data={},
+                group=f"item[{index + 1}]:unreadable",
+                raw=rest,
+                error=(
+                    "malformed_row",
+                    f"invalid JSON after record {index}: {exc}; the rest of the "
+                    "file could not be read and is kept in quarantine",
+                ),
+            )
     finally:
         if close:
             fh.close()

@@ -3,5 +3,13 @@
 from intake.validation.issues import REJECT_CODES, WARNING_CODES, Issue
 from intake.validation.steps import STEP_ORDER, STEPS, CheckedRow, ValidationContext, check_row
 
-__all__ = ["REJECT_CODES", "WARNING_CODES", "Issue", "STEP_ORDER", "STEPS", "CheckedRow", "ValidationContext",
-           "check_row"]
+__all__ = [
+    "REJECT_CODES",
+    "WARNING_CODES",
+    "Issue",
+    "STEP_ORDER",
+    "STEPS",
+    "CheckedRow",
+    "ValidationContext",
+    "check_row",
+]

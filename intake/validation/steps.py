@@ -8,6 +8,7 @@ stops at the first step that rejects it, so reasons are precise and cheap.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,9 +62,11 @@ def step_parse(row: CheckedRow, spec: KindSpec, ctx: ValidationContext) -> list[
 def step_required(row: CheckedRow, spec: KindSpec, ctx: ValidationContext) -> list[Issue]:
     data = row.raw.data
     issues = []
-    for req in spec.required:
-        names = req if isinstance(req, tuple) else (req,)
-        if not any(data.get(n) for n in names):
+    for names in spec.required_groups:
+        for n in names:
+            if data.get(n):
+                break
+        else:
             label = " or ".join(names)
             issues.append(reject("missing_required_field", "required", names[0], f"{label} is required"))
     return issues
@@ -102,8 +105,11 @@ def step_dates(row: CheckedRow, spec: KindSpec, ctx: ValidationContext) -> list[
         if rule.not_before:
             earlier = row.values.get(rule.not_before)
             if earlier is not None and value < earlier:
-                issues.append(reject("bad_date", "dates", rule.field,
-                                     f"{rule.field} {value} is before {rule.not_before} {earlier}"))
+                issues.append(
+                    reject(
+                        "bad_date", "dates", rule.field, f"{rule.field} {value} is before {rule.not_before} {earlier}"
+                    )
+                )
     return issues
 
 
@@ -116,12 +122,29 @@ def step_jurisdiction(row: CheckedRow, spec: KindSpec, ctx: ValidationContext) -
         if text:
             nation = vocab.jurisdiction_of(text)
             if nation is None:
-                return [reject("unknown_jurisdiction", "jurisdiction", name,
-                               f"{text!r} is not a UK nation, region or local area we know")]
+                return [
+                    reject(
+                        "unknown_jurisdiction",
+                        "jurisdiction",
+                        name,
+                        f"{text!r} is not a UK nation, region or local area we know",
+                    )
+                ]
             row.jurisdiction = nation
             return []
-    return [reject("missing_required_field", "jurisdiction", spec.jurisdiction_fields[0],
-                   f"{' or '.join(spec.jurisdiction_fields)} is required")]
+    return [
+        reject(
+            "missing_required_field",
+            "jurisdiction",
+            spec.jurisdiction_fields[0],
+            f"{' or '.join(spec.jurisdiction_fields)} is required",
+        )
+    ]
+
+
+@functools.cache
+def _vocabulary(name: str) -> vocab.Vocabulary:
+    return vocab.load(name)
 
 
 def step_vocabularies(row: CheckedRow, spec: KindSpec, ctx: ValidationContext) -> list[Issue]:
@@ -132,7 +155,7 @@ def step_vocabularies(row: CheckedRow, spec: KindSpec, ctx: ValidationContext) -
         if not text:
             row.codes[name] = None
             continue
-        term = vocab.load(vocab_name).lookup(text)
+        term = _vocabulary(vocab_name).lookup(text)
         row.codes[name] = term.code if term else None
         if term is None:
             issues.append(warn("unknown_value", "vocabularies", name, f"{text!r} is not in {vocab_name}"))
@@ -141,9 +164,9 @@ def step_vocabularies(row: CheckedRow, spec: KindSpec, ctx: ValidationContext) -
         if not text:
             row.codes[name] = None
             continue
-        term = vocab.load(vocab_name).lookup(text)
+        term = _vocabulary(vocab_name).lookup(text)
         if term is None:
-            allowed = ", ".join(sorted(vocab.load(vocab_name).codes()))
+            allowed = ", ".join(sorted(_vocabulary(vocab_name).codes()))
             issues.append(reject("invalid_value", "vocabularies", name, f"{text!r} is not one of: {allowed}"))
         else:
             row.codes[name] = term.code
@@ -151,14 +174,17 @@ def step_vocabularies(row: CheckedRow, spec: KindSpec, ctx: ValidationContext) -
         text = data.get(name)
         items = [t.strip() for t in re.split(r"[|;]", text)] if text else []
         codes, unknown = [], []
-        voc = vocab.load(vocab_name)
+        voc = _vocabulary(vocab_name)
         for item in filter(None, items):
             term = voc.lookup(item)
             (codes.append(term.code) if term else unknown.append(item))
         row.values[name] = codes + [f"raw:{u}" for u in unknown]
         if unknown:
-            issues.append(warn("unknown_value", "vocabularies", name,
-                               f"not in {vocab_name}: {', '.join(repr(u) for u in unknown)}"))
+            issues.append(
+                warn(
+                    "unknown_value", "vocabularies", name, f"not in {vocab_name}: {', '.join(repr(u) for u in unknown)}"
+                )
+            )
     return issues
 
 

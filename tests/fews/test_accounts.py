@@ -22,11 +22,15 @@ def test_user_password_and_token_lifecycle(runtime):
         assert find_token(s, token) is None
 
 
-@pytest.mark.parametrize(("name", "role", "password", "message"), [
-    ("x", "wizard", "long enough password", "unknown role"),
-    ("x", "admin", "short", "at least"),
-    ("bad name", "admin", "long enough password", "without spaces"),
-], ids=["role", "weak", "name"])
+@pytest.mark.parametrize(
+    ("name", "role", "password", "message"),
+    [
+        ("x", "wizard", "long enough password", "unknown role"),
+        ("x", "admin", "short", "at least"),
+        ("bad name", "admin", "long enough password", "without spaces"),
+    ],
+    ids=["role", "weak", "name"],
+)
 def test_bad_accounts_rejected(runtime, name, role, password, message):
     with session_scope(runtime.factory) as s, pytest.raises(AccountError, match=message):
         create_user(s, name, role=role, password=password)

@@ -10,8 +10,9 @@ from fews.models import AuditEvent
 def test_chain_verifies_and_detects_tampering(runtime):
     with session_scope(runtime.factory) as s:
         for i in range(5):
-            audit.record(s, actor="alice", via="cli", action="thing.write", object_type="thing", object_id=i,
-                         content={"i": i})
+            audit.record(
+                s, actor="alice", via="cli", action="thing.write", object_type="thing", object_id=i, content={"i": i}
+            )
     with session_scope(runtime.factory) as s:
         result = audit.verify(s)
         assert result.ok and result.entries == 5
@@ -34,7 +35,14 @@ def test_deleted_entry_is_a_gap(runtime):
 
 def test_content_is_hashed_never_stored(runtime):
     with session_scope(runtime.factory) as s:
-        ev = audit.record(s, actor="a", via="web", action="read", object_type="harm_report", object_id=1,
-                          content={"free_text": "secret clinical note"})
+        ev = audit.record(
+            s,
+            actor="a",
+            via="web",
+            action="read",
+            object_type="harm_report",
+            object_id=1,
+            content={"free_text": "secret clinical note"},
+        )
         assert "secret" not in " ".join(str(getattr(ev, c.key)) for c in AuditEvent.__table__.columns)
         assert ev.content_sha256 == audit.content_hash({"free_text": "secret clinical note"})

@@ -50,10 +50,15 @@ def test_commands_refuse_an_unmigrated_database(tmp_path, monkeypatch):
 def test_ingest_exit_codes_and_summary(fews, tmp_path):
     good = SeizureBuilder().sample("C1").component("cocaine", COCAINE).write(tmp_path / "good.csv")
     s = last_json(fews("ingest", "seizures", str(good), "--no-progress"))
-    assert {k: s[k] for k in ("rows", "accepted", "quarantined", "duplicates")} == \
-        {"rows": 1, "accepted": 1, "quarantined": 0, "duplicates": 0}
-    bad = SeizureBuilder().sample("C2", jurisdiction="Atlantis").component("cocaine", COCAINE) \
-        .write(tmp_path / "bad.csv")
+    assert {k: s[k] for k in ("rows", "accepted", "quarantined", "duplicates")} == {
+        "rows": 1,
+        "accepted": 1,
+        "quarantined": 0,
+        "duplicates": 0,
+    }
+    bad = (
+        SeizureBuilder().sample("C2", jurisdiction="Atlantis").component("cocaine", COCAINE).write(tmp_path / "bad.csv")
+    )
     s = last_json(fews("ingest", "seizures", str(bad), code=1))
     assert s["quarantined"] == 1 and s["reasons"] == {"unknown_jurisdiction": 1}
     fews("ingest", "seizures", str(tmp_path / "missing.csv"), code=2)
@@ -64,8 +69,12 @@ def test_ingest_exit_codes_and_summary(fews, tmp_path):
 
 
 def test_quarantine_list_show_retry_need_admin(fews, tmp_path):
-    bad = SeizureBuilder().sample("Q1", seizure_date="2021-13-01").component("cocaine", COCAINE) \
+    bad = (
+        SeizureBuilder()
+        .sample("Q1", seizure_date="2021-13-01")
+        .component("cocaine", COCAINE)
         .write(tmp_path / "bad.csv")
+    )
     fews("ingest", "seizures", str(bad), code=1)
     items = [json.loads(x) for x in fews("quarantine", "list").stdout.splitlines()]
     assert len(items) == 1 and items[0]["reasons"] == ["bad_date"]
@@ -81,8 +90,19 @@ def test_quarantine_list_show_retry_need_admin(fews, tmp_path):
 
 
 def test_users_and_tokens(fews):
-    out = last_json(fews("users", "add", "enf", "--role", "enforcement_subscriber", "--jurisdiction", "england,wales",
-                         "--password-stdin", input="Contract-pass-123!\n"))
+    out = last_json(
+        fews(
+            "users",
+            "add",
+            "enf",
+            "--role",
+            "enforcement_subscriber",
+            "--jurisdiction",
+            "england,wales",
+            "--password-stdin",
+            input="Contract-pass-123!\n",
+        )
+    )
     assert out["role"] == "enforcement_subscriber"
     fews("users", "add", "enf", "--role", "admin", "--password-stdin", input="another-password-1\n", code=2)
     fews("users", "add", "weak", "--role", "admin", "--password-stdin", input="short\n", code=2)

@@ -38,10 +38,21 @@ def test_public_example_reports(runtime):
 
 
 def test_report_fields_effects_and_free_text(runtime, tmp_path):
-    path = (ReportBuilder().report("R1", effects="agitation|seizure|glitter", toxicology_status="confirmed",
-                                   free_text="synthetic note: patient agitated", reporter_role="nurse",
-                                   vulnerable_group="homeless_or_hostel", reported_date="2021-03-10")
-            .substance("pregabalin").substance("cocaine").write(tmp_path / "r.csv"))
+    path = (
+        ReportBuilder()
+        .report(
+            "R1",
+            effects="agitation|seizure|glitter",
+            toxicology_status="confirmed",
+            free_text="synthetic note: patient agitated",
+            reporter_role="nurse",
+            vulnerable_group="homeless_or_hostel",
+            reported_date="2021-03-10",
+        )
+        .substance("pregabalin")
+        .substance("cocaine")
+        .write(tmp_path / "r.csv")
+    )
     s = ingest(runtime, path)
     assert (s.accepted, s.quarantined) == (2, 0) and s.warnings == 1  # 'glitter' is not an effect code
     with runtime.factory() as db:
@@ -54,7 +65,8 @@ def test_report_fields_effects_and_free_text(runtime, tmp_path):
 
 def test_report_links_to_a_seized_sample(runtime, tmp_path):
     Ingestor(runtime.factory, runtime.config, "seizures", today=TODAY).ingest_file(
-        SeizureBuilder().sample("LAB-1").component("cocaine", COCAINE).write(tmp_path / "s.csv"))
+        SeizureBuilder().sample("LAB-1").component("cocaine", COCAINE).write(tmp_path / "s.csv")
+    )
     s = ingest(runtime, ReportBuilder().report("R9", sample_id="LAB-1").substance("cocaine").write(tmp_path / "r.csv"))
     assert s.accepted == 1
     with runtime.factory() as db:
@@ -64,13 +76,18 @@ def test_report_links_to_a_seized_sample(runtime, tmp_path):
 
 @pytest.mark.parametrize(
     ("fields", "reason"),
-    [({"region": "Narnia"}, "unknown_jurisdiction"), ({"event_date": "2027-01-01"}, "future_date"),
-     ({"reported_date": "2021-03-01"}, "bad_date"), ({"severity": ""}, "missing_required_field")],
+    [
+        ({"region": "Narnia"}, "unknown_jurisdiction"),
+        ({"event_date": "2027-01-01"}, "future_date"),
+        ({"reported_date": "2021-03-01"}, "bad_date"),
+        ({"severity": ""}, "missing_required_field"),
+    ],
     ids=["unknown-region", "future", "reported-before-event", "no-severity"],
 )
 def test_report_quarantine_reasons(runtime, tmp_path, fields, reason):
-    s = ingest(runtime, ReportBuilder().report("RQ", **fields).substance("heroin").substance("crack")
-               .write(tmp_path / "r.csv"))
+    s = ingest(
+        runtime, ReportBuilder().report("RQ", **fields).substance("heroin").substance("crack").write(tmp_path / "r.csv")
+    )
     assert s.quarantined == 2 and reason in s.reasons
 
 

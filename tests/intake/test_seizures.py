@@ -49,8 +49,17 @@ def test_public_example_file_adds_up_and_reingest_is_noop(runtime):
         ({"submitting_agency": ""}, COCAINE, "missing_required_field"),
         ({"seizure_context": ""}, COCAINE, "missing_required_field"),
     ],
-    ids=["dmy-date", "30-february", "future", "received-before-seized", "atlantis", "unclosed-ring",
-         "pentavalent-carbon", "no-agency", "no-context"],
+    ids=[
+        "dmy-date",
+        "30-february",
+        "future",
+        "received-before-seized",
+        "atlantis",
+        "unclosed-ring",
+        "pentavalent-carbon",
+        "no-agency",
+        "no-context",
+    ],
 )
 def test_each_quarantine_reason(runtime, tmp_path, fields, smiles, reason):
     path = SeizureBuilder().sample("Q1", **fields).component("cocaine", smiles).write(tmp_path / "q.csv")
@@ -71,8 +80,14 @@ def test_missing_component_name_and_structure(runtime, tmp_path):
 
 
 def test_encoding_error_row_is_quarantined_and_the_rest_ingested(runtime, tmp_path):
-    path = SeizureBuilder().sample("E1").component("cocaine", COCAINE).sample("E2").component("caffeine", CAFFEINE) \
+    path = (
+        SeizureBuilder()
+        .sample("E1")
+        .component("cocaine", COCAINE)
+        .sample("E2")
+        .component("caffeine", CAFFEINE)
         .write(tmp_path / "e.csv")
+    )
     data = path.read_bytes().replace(b"E2,2021-03-02,Metropolitan", b"E2,2021-03-02,M\xe9tropolitan")
     path.write_bytes(data)
     s = ingest(runtime, path)
@@ -93,8 +108,14 @@ def test_malformed_row_wrong_field_count(runtime, tmp_path):
 
 
 def test_sample_is_atomic_one_bad_component_quarantines_all(runtime, tmp_path):
-    path = (SeizureBuilder().sample("A1").component("cocaine", COCAINE).component("junk", "not-a-smiles")
-            .component("caffeine", CAFFEINE, role="adulterant").write(tmp_path / "a.csv"))
+    path = (
+        SeizureBuilder()
+        .sample("A1")
+        .component("cocaine", COCAINE)
+        .component("junk", "not-a-smiles")
+        .component("caffeine", CAFFEINE, role="adulterant")
+        .write(tmp_path / "a.csv")
+    )
     s = ingest(runtime, path)
     assert (s.rows, s.quarantined, s.accepted) == (3, 3, 0)
     assert dict(s.reasons) == {"unparsable_structure": 1, "sibling_rejected": 2}
@@ -112,10 +133,14 @@ def test_inconsistent_record_fields_are_rejected(runtime, tmp_path):
 
 
 def test_multi_component_sample(runtime, tmp_path):
-    path = (SeizureBuilder().sample("MC1", product_as_sold="heroin")
-            .component("diamorphine", "CC(=O)Oc1ccc2CC3N(C)CCC45C(Oc1c24)C(OC(C)=O)C=CC35")
-            .component("isotonitazene", ISOTONITAZENE)
-            .component("caffeine", CAFFEINE, role="adulterant").write(tmp_path / "mc.csv"))
+    path = (
+        SeizureBuilder()
+        .sample("MC1", product_as_sold="heroin")
+        .component("diamorphine", "CC(=O)Oc1ccc2CC3N(C)CCC45C(Oc1c24)C(OC(C)=O)C=CC35")
+        .component("isotonitazene", ISOTONITAZENE)
+        .component("caffeine", CAFFEINE, role="adulterant")
+        .write(tmp_path / "mc.csv")
+    )
     s = ingest(runtime, path)
     assert (s.rows, s.accepted) == (3, 3)
     with runtime.factory() as db:
@@ -127,10 +152,16 @@ def test_multi_component_sample(runtime, tmp_path):
 
 
 def test_sold_as_mismatch_flagged(runtime, tmp_path):
-    path = (SeizureBuilder().sample("SA1", product_as_sold="MDMA").component("eutylone", EUTYLONE)
-            .sample("SA2", product_as_sold="cocaine").component("cocaine", COCAINE)
-            .sample("SA3", product_as_sold="plant food").component("mephedrone", MEPHEDRONE)
-            .write(tmp_path / "sa.csv"))
+    path = (
+        SeizureBuilder()
+        .sample("SA1", product_as_sold="MDMA")
+        .component("eutylone", EUTYLONE)
+        .sample("SA2", product_as_sold="cocaine")
+        .component("cocaine", COCAINE)
+        .sample("SA3", product_as_sold="plant food")
+        .component("mephedrone", MEPHEDRONE)
+        .write(tmp_path / "sa.csv")
+    )
     ingest(runtime, path)
     with runtime.factory() as db:
         by_id = {s.sample_id: s for s in db.scalars(select(Sample))}
@@ -143,8 +174,7 @@ def test_sold_as_mismatch_flagged(runtime, tmp_path):
 def test_reingest_same_sample_from_another_file_is_duplicate(runtime, tmp_path):
     b = SeizureBuilder().sample("D1").component("cocaine", COCAINE).component("caffeine", CAFFEINE, role="adulterant")
     ingest(runtime, b.write(tmp_path / "one.csv"))
-    b2 = SeizureBuilder().sample("D1").component("cocaine", COCAINE).component("caffeine", CAFFEINE,
-                                                                                role="adulterant")
+    b2 = SeizureBuilder().sample("D1").component("cocaine", COCAINE).component("caffeine", CAFFEINE, role="adulterant")
     b2.sample("D2").component("mephedrone", MEPHEDRONE)
     s = ingest(runtime, b2.write(tmp_path / "two.csv"))
     assert (s.rows, s.duplicates, s.accepted, s.amended) == (3, 2, 1, 0)
@@ -154,8 +184,9 @@ def test_reingest_same_sample_from_another_file_is_duplicate(runtime, tmp_path):
 
 def test_amendment_creates_new_version_and_keeps_old(runtime, tmp_path):
     ingest(runtime, SeizureBuilder().sample("V1").component("cocaine", COCAINE).write(tmp_path / "v1.csv"))
-    s = ingest(runtime, SeizureBuilder().sample("V1").component("cocaine", COCAINE, purity="64")
-               .write(tmp_path / "v2.csv"))
+    s = ingest(
+        runtime, SeizureBuilder().sample("V1").component("cocaine", COCAINE, purity="64").write(tmp_path / "v2.csv")
+    )
     assert (s.accepted, s.amended, s.duplicates) == (1, 1, 0)
     with runtime.factory() as db:
         versions = db.scalars(select(Sample).order_by(Sample.version)).all()
@@ -178,8 +209,14 @@ def test_rows_of_one_sample_apart_in_the_file_are_merged(runtime, tmp_path):
 
 
 def test_json_and_csv_of_the_same_data_count_the_same(runtime, tmp_path):
-    b = (SeizureBuilder().sample("J1").component("cocaine", COCAINE).component("caffeine", CAFFEINE, role="adulterant")
-         .sample("J2", jurisdiction="Atlantis").component("cocaine", COCAINE))
+    b = (
+        SeizureBuilder()
+        .sample("J1")
+        .component("cocaine", COCAINE)
+        .component("caffeine", CAFFEINE, role="adulterant")
+        .sample("J2", jurisdiction="Atlantis")
+        .component("cocaine", COCAINE)
+    )
     js = ingest(runtime, b.write_json(tmp_path / "s.json"))
     assert (js.rows, js.accepted, js.quarantined) == (3, 2, 1)
     cs = ingest(runtime, b.write(tmp_path / "s.csv"))
@@ -187,8 +224,12 @@ def test_json_and_csv_of_the_same_data_count_the_same(runtime, tmp_path):
 
 
 def test_unresolvable_name_is_stored_as_unidentified(runtime, tmp_path):
-    path = SeizureBuilder().sample("U1", product_as_sold="").component("unknown white powder", "", role="unknown") \
+    path = (
+        SeizureBuilder()
+        .sample("U1", product_as_sold="")
+        .component("unknown white powder", "", role="unknown")
         .write(tmp_path / "u.csv")
+    )
     s = ingest(runtime, path)
     assert (s.accepted, s.warnings) == (1, 1)
     with runtime.factory() as db:
@@ -198,8 +239,12 @@ def test_unresolvable_name_is_stored_as_unidentified(runtime, tmp_path):
 
 
 def test_name_without_smiles_resolves_through_synonyms(runtime, tmp_path):
-    path = SeizureBuilder().sample("N5", product_as_sold="paper").component("MDMB-4en-PINACA", "") \
+    path = (
+        SeizureBuilder()
+        .sample("N5", product_as_sold="paper")
+        .component("MDMB-4en-PINACA", "")
         .write(tmp_path / "n.csv")
+    )
     ingest(runtime, path)
     with runtime.factory() as db:
         comp = db.scalars(select(Component)).one()
@@ -227,8 +272,12 @@ def test_provider_option_and_column_key_the_sample(runtime, tmp_path):
 
 
 def test_unknown_vocabulary_values_are_warnings_stored_raw(runtime, tmp_path):
-    path = SeizureBuilder().sample("W1", product_form="moon rock").component("cocaine", COCAINE, role="decoration") \
+    path = (
+        SeizureBuilder()
+        .sample("W1", product_form="moon rock")
+        .component("cocaine", COCAINE, role="decoration")
         .write(tmp_path / "w.csv")
+    )
     s = ingest(runtime, path)
     assert s.accepted == 1 and s.warnings >= 2
     with runtime.factory() as db:
@@ -238,14 +287,16 @@ def test_unknown_vocabulary_values_are_warnings_stored_raw(runtime, tmp_path):
 
 
 def test_retry_releases_item_once_it_passes(runtime, tmp_path, monkeypatch):
-    path = SeizureBuilder().sample("R1", seizure_date="2026-11-30").component("cocaine", COCAINE) \
-        .write(tmp_path / "r.csv")
+    path = (
+        SeizureBuilder().sample("R1", seizure_date="2026-11-30").component("cocaine", COCAINE).write(tmp_path / "r.csv")
+    )
     s = ingest(runtime, path)
     assert dict(s.reasons) == {"future_date": 1}
     with runtime.factory() as db:
         item_id = db.scalars(select(QuarantineItem.id)).one()
     summary, status = retry_quarantined(runtime.factory, runtime.config, item_id, actor="admin", today=TODAY)
     assert status == "open" and summary.quarantined == 0 and summary.already_quarantined == 1
-    summary, status = retry_quarantined(runtime.factory, runtime.config, item_id, actor="admin",
-                                        today=dt.date(2026, 12, 1))
+    summary, status = retry_quarantined(
+        runtime.factory, runtime.config, item_id, actor="admin", today=dt.date(2026, 12, 1)
+    )
     assert status == "released" and summary.accepted == 1

@@ -24,8 +24,9 @@ def client(app):  # type: ignore[no-untyped-def]
 
 
 def csrf_token(html: str) -> str:
-    m = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    m = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
     assert m, "no CSRF token in the form"
     return m.group(1)
 

@@ -32,8 +32,10 @@ def test_open_redirect_refused(client, auth):
     auth.create("u2", "admin")
     page = client.get("/auth/login?next=https://evil.example/")
     token = csrf_token(page.get_data(as_text=True))
-    resp = client.post("/auth/login?next=https://evil.example/",
-                       data={"username": "u2", "password": "a-long-test-password", "csrf_token": token})
+    resp = client.post(
+        "/auth/login?next=https://evil.example/",
+        data={"username": "u2", "password": "a-long-test-password", "csrf_token": token},
+    )
     assert resp.headers["Location"].endswith("/dashboard")
 
 

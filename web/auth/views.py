@@ -15,6 +15,7 @@ from web.auth import bp
 from web.auth.principal import WebUser
 from web.database import db
 
+
 class LoginForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=80)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
@@ -46,15 +47,29 @@ def login():  # type: ignore[no-untyped-def]
         if user is not None and user.active and check_password(user, form.password.data):
             limiter.reset(*keys)
             user.last_login_at = utcnow()
-            audit.record(s, actor=user.username, via="web", action="auth.login", object_type="user",
-                         object_id=user.id, content={"ip": request.remote_addr})
+            audit.record(
+                s,
+                actor=user.username,
+                via="web",
+                action="auth.login",
+                object_type="user",
+                object_id=user.id,
+                content={"ip": request.remote_addr},
+            )
             s.commit()
             session.clear()  # no session fixation: a fresh session for the signed-in user
             login_user(WebUser.from_row(user))
             return redirect(_safe_next(request.args.get("next")))
         limiter.fail(*keys)
-        audit.record(s, actor=username[:120], via="web", action="auth.login_failed", object_type="user",
-                     object_id=username[:200], content={"ip": request.remote_addr})
+        audit.record(
+            s,
+            actor=username[:120],
+            via="web",
+            action="auth.login_failed",
+            object_type="user",
+            object_id=username[:200],
+            content={"ip": request.remote_addr},
+        )
         s.commit()
         flash("The username or password is not right.", "error")
         status = 401

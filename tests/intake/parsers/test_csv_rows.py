@@ -15,8 +15,12 @@ def rows(data: bytes):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     "data",
-    [b"Sample ID,Seizure-Date\nS1,2021-01-01\n", codecs.BOM_UTF8 + b"sample_id,seizure_date\nS1,2021-01-01\n",
-     "sample_id,seizure_date\nS1,2021-01-01\n".encode("utf-16"), b"sample_id,seizure_date\r\nS1,2021-01-01\r\n"],
+    [
+        b"Sample ID,Seizure-Date\nS1,2021-01-01\n",
+        codecs.BOM_UTF8 + b"sample_id,seizure_date\nS1,2021-01-01\n",
+        "sample_id,seizure_date\nS1,2021-01-01\n".encode("utf-16"),
+        b"sample_id,seizure_date\r\nS1,2021-01-01\r\n",
+    ],
     ids=["header-normalised", "utf8-bom", "utf16-bom", "crlf"],
 )
 def test_encodings_and_headers(data):

@@ -15,8 +15,9 @@ def rows(obj_or_bytes, kind="seizures"):  # type: ignore[no-untyped-def]
 
 
 def test_components_flattened_with_parent_fields():
-    out = rows([{"sample_id": "S1", "purity_note": 1.5, "components": [{"component_name": "a"},
-                                                                       {"component_name": "b"}]}])
+    out = rows(
+        [{"sample_id": "S1", "purity_note": 1.5, "components": [{"component_name": "a"}, {"component_name": "b"}]}]
+    )
     assert [r.data["component_name"] for r in out] == ["a", "b"]
     assert all(r.data["sample_id"] == "S1" and r.group == "item[0]" for r in out)
     assert out[0].data["purity_note"] == "1.5"
