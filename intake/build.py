@@ -83,7 +83,7 @@ def _row_fields(row: CheckedRow, fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _warn_dicts(issues: list[Issue], line: int | str) -> list[dict[str, Any]]:
-    return [i.as_dict(line) for i in issues]
+    return [i.as_dict(line) for i in issues] if issues else []
 
 
 def _dedupe(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:

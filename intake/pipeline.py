@@ -46,6 +46,8 @@ __all__ = ["IngestSummary", "Ingestor", "ingest_file", "PIPELINE_VERSION", "retr
 
 logger = logging.getLogger(__name__)
 
+PreparedChunk = tuple[list[Prepared], list[Rejected], int]  # stored records, rejected records, rows
+
 PIPELINE_VERSION = f"intake-1/standardise-{STANDARDISATION_VERSION}"  # bump "intake-N" when STEP_ORDER changes
 
 
@@ -167,19 +169,16 @@ class Ingestor:
         fmt: str | None = None,
         progress: bool = False,
     ) -> IngestSummary:
+        """Ingest one file (CSV, JSON or SDF); raises :class:`FileError` if it cannot be read at all."""
         fmt = fmt or detect_format(path)
         rows = iter_rows(path, self.spec.name, fmt)
         first = next(rows, None)  # raises FileError before any batch is opened
         if first is not None:
             self._check_columns(first, fmt)
         digest = file_sha256(path)
+        source = Path(path).name
         return self.ingest_rows(
-            _chain(first, rows),
-            source_name=Path(path).name,
-            fmt=fmt,
-            digest=digest,
-            provider=provider,
-            progress=progress,
+            _chain(first, rows), source_name=source, fmt=fmt, digest=digest, provider=provider, progress=progress
         )
 
     def ingest_rows(
@@ -192,6 +191,32 @@ class Ingestor:
         provider: str | None = None,
         progress: bool = False,
     ) -> IngestSummary:
+        stream = (self._prepare(chunk) for chunk in self.chunks(rows, provider))
+        return self._run(stream, source_name=source_name, fmt=fmt, digest=digest, provider=provider, progress=progress)
+
+    def chunks(self, rows: Iterable[RawRow], provider: str | None) -> Iterator[list[Record]]:
+        """Group rows into records and records into chunks of about ``intake_chunk_rows`` rows."""
+        chunk: list[Record] = []
+        nrows = 0
+        for rec in group_records(rows, self.spec, default_provider=provider):
+            chunk.append(rec)
+            nrows += len(rec.rows)
+            if nrows >= self.config.intake_chunk_rows:
+                yield chunk
+                chunk, nrows = [], 0
+        if chunk:
+            yield chunk
+
+    def _run(
+        self,
+        prepared: Iterable[PreparedChunk],
+        *,
+        source_name: str,
+        fmt: str,
+        digest: str | None,
+        provider: str | None,
+        progress: bool,
+    ) -> IngestSummary:
         summary = IngestSummary(batch_id=self._open_batch(source_name, fmt, digest, provider))
         bar = tqdm(
             total=None,
@@ -202,21 +227,9 @@ class Ingestor:
             desc=f"ingest {self.spec.name}",
         )
         try:
-            chunk: list[Record] = []
-            nrows = 0
-            chunk_no = 0
-            for rec in group_records(rows, self.spec, default_provider=provider):
-                chunk.append(rec)
-                nrows += len(rec.rows)
-                if nrows >= self.config.intake_chunk_rows:
-                    chunk_no += 1
-                    self._process_chunk(chunk, summary, chunk_no)
-                    bar.update(nrows)
-                    chunk, nrows = [], 0
-            if chunk:
-                chunk_no += 1
-                self._process_chunk(chunk, summary, chunk_no)
-                bar.update(nrows)
+            for chunk_no, chunk in enumerate(prepared, start=1):
+                self._store_chunk(chunk, summary, chunk_no)
+                bar.update(chunk[2])
         except BaseException as exc:
             bar.close()
             try:
@@ -263,7 +276,7 @@ class Ingestor:
     def _sold_as_lookup(self, label: str):  # type: ignore[no-untyped-def]
         return self.resolver.synonym_only(label)
 
-    def _prepare(self, records: list[Record]) -> tuple[list[Prepared], list[Rejected], int]:
+    def _prepare(self, records: list[Record]) -> PreparedChunk:
         valid: list[tuple[Record, list[CheckedRow]]] = []
         rejected: list[Rejected] = []
         for rec in records:
@@ -282,13 +295,13 @@ class Ingestor:
             security_marking=self.config.security_marking,
         )
         prepared = [build_record(rec, cs, self.spec, bctx) for rec, cs in valid]
+        return prepared, rejected, sum(len(r.rows) for r in records)
+
+    def _store_chunk(self, chunk: PreparedChunk, summary: IngestSummary, chunk_no: int) -> None:
+        prepared, rejected, nrows = chunk
         if self.spec.name == "reports" and self.user_id is not None:
             for p in prepared:
                 p.header["reporter_user_id"] = self.user_id
-        return prepared, rejected, sum(len(r.rows) for r in records)
-
-    def _process_chunk(self, records: list[Record], summary: IngestSummary, chunk_no: int) -> None:
-        prepared, rejected, nrows = self._prepare(records)
         for attempt in (1, 2):
             try:
                 with session_scope(self.factory) as s:

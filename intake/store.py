@@ -236,6 +236,14 @@ def _link_samples(session: Session, values: list[dict[str, Any]]) -> None:
 
 def _supersede_quarantine(session: Session, kind: str, keys: set[tuple[str, str]]) -> None:
     """Open quarantine items for a key that has now been stored are marked superseded."""
+    providers = {p for p, _ in keys}
+    open_any = session.scalar(
+        select(QuarantineItem.id)
+        .where(QuarantineItem.kind == kind, QuarantineItem.status == "open", QuarantineItem.provider.in_(providers))
+        .limit(1)
+    )
+    if open_any is None:
+        return
     by_provider: dict[str, list[str]] = {}
     for provider, key in keys:
         by_provider.setdefault(provider, []).append(key)
