@@ -550,6 +550,16 @@ def backup(rt: Runtime, file: str) -> None:
     from fews.backup import dump
 
     counts = dump(rt.engine, file)
+    with session_scope(rt.factory) as s:  # a backup reads case-level data: record who took it
+        audit.record(
+            s,
+            actor=f"cli:{_os_user()}",
+            via="cli",
+            action="backup.create",
+            object_type="database",
+            object_id=os.path.basename(file),
+            content=counts,
+        )
     click.echo(to_json({"file": file, "tables": counts, "rows": sum(counts.values())}))
 
 
@@ -566,6 +576,16 @@ def restore(file: str, db_url: str | None) -> None:
         raise UsageFailure(str(exc)) from None
     try:
         counts = load(rt.engine, file)
+        with session_scope(rt.factory) as s:
+            audit.record(
+                s,
+                actor=f"cli:{_os_user()}",
+                via="cli",
+                action="backup.restore",
+                object_type="database",
+                object_id=os.path.basename(file),
+                content=counts,
+            )
     except RestoreError as exc:
         raise UsageFailure(str(exc)) from None
     finally:

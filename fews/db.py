@@ -27,7 +27,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 60})
+        # a small statement cache: IN-lists of every length are distinct statements, and a large
+        # cache of them grows memory without bound on long intakes
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 60, "cached_statements": 16})
         _configure_sqlite(engine)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
