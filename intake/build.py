@@ -11,7 +11,7 @@ from chem.names import NameResolution
 from chem.standardise import StandardiseCache, StandardStructure
 from fews import vocab
 from intake.kinds import KindSpec
-from intake.prepared import Prepared, PreparedChild, hash_fields
+from intake.prepared import Prepared, PreparedChild, hash_row
 from intake.records import Record
 from intake.sold_as import assess_sold_as
 from intake.validation.issues import Issue, warn
@@ -74,12 +74,9 @@ def _resolve(
 
 
 def _extra(row: CheckedRow, spec: KindSpec) -> dict[str, Any]:
-    known = spec.known_fields
-    return {k: v for k, v in row.raw.data.items() if k not in known and v is not None}
-
-
-def _row_fields(row: CheckedRow, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {f: row.raw.data.get(f) for f in fields}
+    data = row.raw.data
+    unknown = data.keys() - spec.known_fields
+    return {k: data[k] for k in sorted(unknown) if data[k] is not None} if unknown else {}
 
 
 def _warn_dicts(issues: list[Issue], line: int | str) -> list[dict[str, Any]]:
@@ -101,7 +98,6 @@ def _dedupe(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def build_seizure(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
     first = rows[0]
     d = first.raw.data
-    header_raw = {f: d.get(f) for f in spec.header_fields} | {"provider": rec.provider}
     warnings: list[dict[str, Any]] = []
     for r in rows:
         warnings.extend(_warn_dicts(r.warnings, r.raw.line))
@@ -131,7 +127,7 @@ def build_seizure(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: Buil
             "spectrum_file": rd.get("spectrum_file"),
             "extra": _extra(r, spec),
         }
-        row_hash = hash_fields(_row_fields(r, spec.row_fields) | {"extra": values["extra"]})
+        row_hash = hash_row(spec.row_fields, r.raw.data, values["extra"])
         children.append(PreparedChild(values, row_hash, structure, rd.get("component_name"), r.raw.line))
     verdict = assess_sold_as(d.get("product_as_sold"), found, ctx.sold_as_lookup, ctx.structures)
     warnings = _dedupe(warnings)
@@ -171,7 +167,7 @@ def build_seizure(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: Buil
         rec.provider,
         rec.key or "",
         header,
-        hash_fields(header_raw),
+        hash_row(spec.header_fields, d, provider=rec.provider),
         children,
         lines=[r.raw.line for r in rows],
         warnings=len(warnings),
@@ -181,7 +177,6 @@ def build_seizure(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: Buil
 def build_report(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
     first = rows[0]
     d = first.raw.data
-    header_raw = {f: d.get(f) for f in spec.header_fields} | {"provider": rec.provider}
     warnings: list[dict[str, Any]] = []
     for r in rows:
         warnings.extend(_warn_dicts(r.warnings, r.raw.line))
@@ -199,7 +194,7 @@ def build_report(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: Build
             "resolution_label": label,
             "extra": _extra(r, spec),
         }
-        row_hash = hash_fields(_row_fields(r, spec.row_fields) | {"extra": values["extra"]})
+        row_hash = hash_row(spec.row_fields, r.raw.data, values["extra"])
         children.append(PreparedChild(values, row_hash, structure, name, r.raw.line))
     region = d.get("region")
     warnings = _dedupe(warnings)
@@ -228,7 +223,7 @@ def build_report(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: Build
         rec.provider,
         rec.key or "",
         header,
-        hash_fields(header_raw),
+        hash_row(spec.header_fields, d, provider=rec.provider),
         children,
         lines=[r.raw.line for r in rows],
         warnings=len(warnings),
@@ -238,7 +233,6 @@ def build_report(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: Build
 def build_intel(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
     first = rows[0]
     d = first.raw.data
-    header_raw = {f: d.get(f) for f in spec.header_fields} | {"provider": rec.provider}
     warnings: list[dict[str, Any]] = []
     children: list[PreparedChild] = []
     found: list[tuple[str, StandardStructure | None]] = []
@@ -260,7 +254,7 @@ def build_intel(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildC
             "resolution_label": label,
             "extra": _extra(r, spec),
         }
-        row_hash = hash_fields(_row_fields(r, spec.row_fields) | {"extra": values["extra"]})
+        row_hash = hash_row(spec.row_fields, r.raw.data, values["extra"])
         children.append(PreparedChild(values, row_hash, structure, name, r.raw.line))
     stream = first.codes.get("stream")
     grade = vocab.load("intel_streams").lookup(stream).attrs.get("evidence_grade") if stream else None
@@ -291,7 +285,7 @@ def build_intel(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildC
         rec.provider,
         rec.key or "",
         header,
-        hash_fields(header_raw),
+        hash_row(spec.header_fields, d, provider=rec.provider),
         children,
         lines=[r.raw.line for r in rows],
         warnings=len(warnings),
@@ -321,12 +315,11 @@ def build_psychoactivity(rec: Record, rows: list[CheckedRow], spec: KindSpec, ct
         "warnings": _warn_dicts(issues, r.raw.line),
         "extra": _extra(r, spec),
     }
-    header_raw = dict(d) | {"provider": rec.provider}
     return Prepared(
         rec.provider,
         rec.key or "",
         header,
-        hash_fields(header_raw),
+        hash_row(spec.header_fields, d, header["extra"], provider=rec.provider),
         [],
         structure=structure,
         name=d.get("substance_name"),

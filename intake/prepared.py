@@ -9,7 +9,7 @@ from typing import Any
 
 from chem.standardise import StandardStructure
 
-__all__ = ["Prepared", "PreparedChild", "hash_fields"]
+__all__ = ["Prepared", "PreparedChild", "hash_fields", "hash_row"]
 
 
 def hash_fields(values: dict[str, Any]) -> str:
@@ -28,6 +28,24 @@ def hash_fields(values: dict[str, Any]) -> str:
                 key + "\x1f" + json.dumps(value, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
             )
     return hashlib.sha256("\x1e".join(parts).encode("utf-8", errors="surrogatepass")).hexdigest()
+
+
+def hash_row(
+    fields: tuple[str, ...],
+    data: dict[str, str | None],
+    extra: dict[str, Any] | None = None,
+    provider: str | None = None,
+) -> str:
+    """SHA-256 of the text of ``fields`` in ``data`` (a fixed order), plus unknown columns and provider.
+
+    The fast path for intake rows, whose values are all text or empty.
+    """
+    parts = [data.get(f) or "\x00" for f in fields]
+    if provider is not None:
+        parts.append(provider)
+    if extra:
+        parts.append(json.dumps(extra, sort_keys=True, ensure_ascii=False))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
 @dataclass(slots=True)

@@ -776,15 +776,11 @@ def _tryptamines() -> list[Substance]:
     out = []
     for prefix, ring, added, removed_h in _TRYPTAMINE_RINGS:
         for a, b in _TRYPTAMINE_PAIRS:
-            code = (
-                f"D{'ALT' if a == 'AL' else a + 'T'}" if a == b else f"{a}{'ALT' if b == 'AL' else b + 'T'}"
-            )
+            code = f"D{'ALT' if a == 'AL' else a + 'T'}" if a == b else f"{a}{'ALT' if b == 'AL' else b + 'T'}"
             name = prefix + code
             smiles = f"{_TRYPTAMINE_ALKYLS[a][0]}N({_TRYPTAMINE_ALKYLS[b][1]})CCc1c[nH]{ring}"
             # tryptamine C10H12N2 with both amine H replaced by the alkyls
-            formula = _add(
-                "C10H10N2", _TRYPTAMINE_ALKYLS[a][2], _TRYPTAMINE_ALKYLS[b][2], added, minus_h=removed_h
-            )
+            formula = _add("C10H10N2", _TRYPTAMINE_ALKYLS[a][2], _TRYPTAMINE_ALKYLS[b][2], added, minus_h=removed_h)
             out.append(Substance(name, smiles, formula, "tryptamine"))
     return out
 
@@ -859,9 +855,7 @@ def _fentanyls() -> list[Substance]:
         for acyl_smiles, acyl_formula, stem in _FENTANYL_ACYLS:
             if not prefix and stem == "fentanyl":
                 continue  # fentanyl itself is a medicine, not a new substance
-            name = (
-                "ocfentanil" if (prefix, stem) == ("ortho-fluoro", "methoxyacetylfentanyl") else prefix + stem
-            )
+            name = "ocfentanil" if (prefix, stem) == ("ortho-fluoro", "methoxyacetylfentanyl") else prefix + stem
             smiles = f"O=C({acyl_smiles})N({aryl})C1CCN(CCc2ccccc2)CC1"
             # fentanyl C22H28N2O without its propionyl group = C19H23N2
             formula = _add("C19H23N2", acyl_formula, added, minus_h=removed_h)
@@ -1047,9 +1041,7 @@ def _stimulants() -> list[Substance]:
                 name = code + ester_code
             smiles = f"{ester}OC(=O)C(c1{ring})C2CCCCN2"
             # methylphenidate C14H19NO2
-            out.append(
-                Substance(name, smiles, _add("C14H19NO2", ester_added, added, minus_h=removed_h), "stimulant")
-            )
+            out.append(Substance(name, smiles, _add("C14H19NO2", ester_added, added, minus_h=removed_h), "stimulant"))
     return [s for s in out if s.name != "methylphenidate"]
 
 
@@ -2009,9 +2001,7 @@ FORCES: tuple[Force, ...] = (
         ("Southend-on-Sea", "Basildon", "Colchester", "Thurrock"),
         "ESX",
     ),
-    Force(
-        "Devon and Cornwall Police", "England", "South West", 0.025, ("Plymouth", "Exeter", "Cornwall"), "DC"
-    ),
+    Force("Devon and Cornwall Police", "England", "South West", 0.025, ("Plymouth", "Exeter", "Cornwall"), "DC"),
     Force(
         "Staffordshire Police",
         "England",
@@ -2040,12 +2030,8 @@ class Prison:
 
 
 PRISONS: tuple[Prison, ...] = (
-    Prison(
-        "HM Prison and Probation Service", "England", "Wakefield", "Yorkshire and The Humber", 0.08, "WAK"
-    ),
-    Prison(
-        "HM Prison and Probation Service", "England", "Doncaster", "Yorkshire and The Humber", 0.08, "DON"
-    ),
+    Prison("HM Prison and Probation Service", "England", "Wakefield", "Yorkshire and The Humber", 0.08, "WAK"),
+    Prison("HM Prison and Probation Service", "England", "Doncaster", "Yorkshire and The Humber", 0.08, "DON"),
     Prison("HM Prison and Probation Service", "England", "Liverpool", "North West", 0.08, "LIV"),
     Prison("HM Prison and Probation Service", "England", "Leeds", "Yorkshire and The Humber", 0.07, "LEE"),
     Prison("HM Prison and Probation Service", "England", "Manchester", "North West", 0.07, "MAN"),

@@ -318,9 +318,7 @@ class _WavePlan:
         s = week - self.start
         out = []
         for route in self.wave.routes:
-            ramp = (
-                1.0 if ignore_opening else min(1.0, max(0.0, (s - route.opens_week + 1) / route.ramp_weeks))
-            )
+            ramp = 1.0 if ignore_opening else min(1.0, max(0.0, (s - route.opens_week + 1) / route.ramp_weeks))
             out.append(ramp * (route.late + (route.early - route.late) * 0.5 ** (max(s, 0) / 16.0)))
         return out
 
@@ -355,9 +353,7 @@ class _Scenario:
 
     def _plan(self, index: int, wave: cat.Wave) -> _WavePlan:
         rng = _rng(self.seed, _WAVE, index)
-        start = _week_index(wave.anchor) + int(
-            rng.integers(-wave.anchor_jitter_weeks, wave.anchor_jitter_weeks + 1)
-        )
+        start = _week_index(wave.anchor) + int(rng.integers(-wave.anchor_jitter_weeks, wave.anchor_jitter_weeks + 1))
         doubling = float(rng.uniform(*wave.doubling_weeks))
         plateau_start = doubling * math.log2(wave.plateau_per_week / wave.start_per_week)
         plateau_end = plateau_start + int(rng.integers(wave.plateau_weeks[0], wave.plateau_weeks[1] + 1))
@@ -384,9 +380,7 @@ class _Scenario:
             if self._used[category] >= len(self._pool[category]):
                 left = [(c, w) for c, w in cat.NOVEL_CATEGORY_WEIGHTS if self._used[c] < len(self._pool[c])]
                 if left:  # this class is used up: take another that still has unseen substances
-                    category = left[
-                        _pick_index(_rng(self.seed, _ONEOFF_CATEGORY, j, 1), [w for _, w in left])
-                    ][0]
+                    category = left[_pick_index(_rng(self.seed, _ONEOFF_CATEGORY, j, 1), [w for _, w in left])][0]
             order = self._orders[category]
             self._slot_substances.append(self._pool[category][order[self._used[category] % len(order)]])
             self._used[category] += 1
@@ -410,9 +404,7 @@ class _Scenario:
         """Slots whose debut week lies in ``[first_week, last_week]``."""
         k_lo = max(0, int(math.floor((first_week - self.epoch) / self.spacing)) - 2)
         k_hi = int(math.ceil((last_week - self.epoch + 1) / self.spacing)) + 1
-        return [
-            s for s in (self.slot(k) for k in range(k_lo, k_hi + 1)) if first_week <= s.debut <= last_week
-        ]
+        return [s for s in (self.slot(k) for k in range(k_lo, k_hi + 1)) if first_week <= s.debut <= last_week]
 
 
 @functools.lru_cache(maxsize=8)
@@ -494,14 +486,10 @@ def _place(rng: np.random.Generator, context: str, product: cat.Product) -> _Pla
         return _Place("Border Force", "England", area, region, code, "border")
     if context == "prison":
         prison = cat.PRISONS[_pick_index(rng, _PRISON_WEIGHTS)]
-        return _Place(
-            prison.agency, prison.jurisdiction, prison.local_area, prison.region, prison.code, "prison"
-        )
+        return _Place(prison.agency, prison.jurisdiction, prison.local_area, prison.region, prison.code, "prison")
     place = _force_place(rng, product)
     if context == "online" and rng.random() < 0.5:
-        return _Place(
-            "National Crime Agency", place.jurisdiction, place.local_area, place.region, "NCA", "nca"
-        )
+        return _Place("National Crime Agency", place.jurisdiction, place.local_area, place.region, "NCA", "nca")
     return place
 
 
@@ -619,12 +607,7 @@ def _build_sample(rng: np.random.Generator, spec: _Spec, week: int, sample_id: s
         origin = _pick(rng, product.origins or (("Netherlands", 0.5), ("Spain", 0.25), ("China", 0.25)))
     case_reference = _case_reference(rng, place, seizure_date.year)
     purity = ""
-    if (
-        product.purity
-        and form in ("powder", "crystal")
-        and components[0][1] == "active"
-        and rng.random() < 0.55
-    ):
+    if product.purity and form in ("powder", "crystal") and components[0][1] == "active" and rng.random() < 0.55:
         lo, hi = product.purity
         if context in ("border_freight", "border_passenger"):
             lo = max(lo, min(hi - 5, 60))
@@ -658,9 +641,7 @@ def _build_sample(rng: np.random.Generator, spec: _Spec, week: int, sample_id: s
                 "case_reference": case_reference,
             }
         )
-    return _Sample(
-        sample_id, seizure_date, received_date, place.region, rows, frozenset(n for n, _ in components)
-    )
+    return _Sample(sample_id, seizure_date, received_date, place.region, rows, frozenset(n for n, _ in components))
 
 
 def _debut_spec(rng: np.random.Generator, plan: _WavePlan, i: int, week: int) -> _Spec:
@@ -678,9 +659,7 @@ def _debut_spec(rng: np.random.Generator, plan: _WavePlan, i: int, week: int) ->
         context = ""
     route = candidates[_pick_index(rng, [w for _, w in candidates])][0]
     if member.precursor_of:
-        introduced = [
-            m for m in member.precursor_of if plan.intro[[x.name for x in wave.members].index(m)] <= week
-        ]
+        introduced = [m for m in member.precursor_of if plan.intro[[x.name for x in wave.members].index(m)] <= week]
         target = introduced[0] if introduced else member.precursor_of[0]
         return _Spec(
             route.product,
@@ -823,9 +802,7 @@ def _build_report(
         if rng.random() < p and name not in names:
             names.append(name)
     k = min(len(pattern.effects), 1 + int(rng.integers(3)))
-    effects = [
-        pattern.effects[i] for i in sorted(rng.choice(len(pattern.effects), size=k, replace=False).tolist())
-    ]
+    effects = [pattern.effects[i] for i in sorted(rng.choice(len(pattern.effects), size=k, replace=False).tolist())]
     if severity == "fatal":
         effects = [e for e in effects if e != "death"] + ["death"]
     vulnerable = _pick(rng, pattern.vulnerable)
@@ -1125,11 +1102,7 @@ def _online_job(
     )
     word = _LISTING_WORDS.get(substance.category, "powder")
     grams = int(rng.choice([1, 5, 10, 25]))
-    title = (
-        f"{substance.name} {word} {grams} g"
-        if word != "pellets"
-        else f"{substance.name} {word} x{grams * 10}"
-    )
+    title = f"{substance.name} {word} {grams} g" if word != "pellets" else f"{substance.name} {word} x{grams * 10}"
     price = _price(rng, prices[0] * grams**0.8, prices[1] * grams**0.8)
     grade = _pick(rng, (("B", 0.2), ("C", 0.5), ("D", 0.3)))
 
@@ -1200,9 +1173,7 @@ def _tests_between(scn: _Scenario, first_week: int, last_week: int) -> list[_Tes
             w = slot.debut + int(rng.integers(4, 21))
             draws = tuple(rng.random(5).tolist())
             day = _week_monday(w) + dt.timedelta(days=int(draws[0] * 5))
-            tests.append(
-                _Test(w, day, slot.substance, slot.substance.category, slot.debut, False, draws[1:] + (0.0,))
-            )
+            tests.append(_Test(w, day, slot.substance, slot.substance.category, slot.debut, False, draws[1:] + (0.0,)))
     return [t for t in tests if first_week <= t.week <= last_week]
 
 
@@ -1231,9 +1202,7 @@ def _psychoactivity_rows(
             sample_id = ""
             if debut is not None and u_link < 0.8 and debut.received_date <= test.day:
                 sample_id = debut.sample_id
-            lab = cat.PSYCHOACTIVITY_LABS[
-                (int(u_link * 1000) + int(replicate)) % len(cat.PSYCHOACTIVITY_LABS)
-            ]
+            lab = cat.PSYCHOACTIVITY_LABS[(int(u_link * 1000) + int(replicate)) % len(cat.PSYCHOACTIVITY_LABS)]
             rows.append(
                 {
                     "result_id": f"DEMO-P-{_week_label(week)}-{number:02d}",
@@ -1243,9 +1212,7 @@ def _psychoactivity_rows(
                     "result": result,
                     "potency_value": f"{potency:.3g}" if result == "active" else "",
                     "potency_unit": "nM",
-                    "efficacy_percent": f"{e_lo + u_efficacy * (e_hi - e_lo):.0f}"
-                    if result == "active"
-                    else "",
+                    "efficacy_percent": f"{e_lo + u_efficacy * (e_hi - e_lo):.0f}" if result == "active" else "",
                     "reference_compound": reference,
                     "test_date": test.day.isoformat(),
                     "laboratory": lab,
@@ -1276,9 +1243,7 @@ def _validate(end: dt.date, start: dt.date | None, seed: int, scale: float) -> t
     if start > end:
         raise ValueError(f"start {start.isoformat()} is after end {end.isoformat()}")
     if start < _WEEK_ZERO:
-        raise ValueError(
-            f"start {start.isoformat()} is before {_WEEK_ZERO.isoformat()}, the first supported week"
-        )
+        raise ValueError(f"start {start.isoformat()} is before {_WEEK_ZERO.isoformat()}, the first supported week")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     if not isinstance(scale, int | float) or not 0.0 < float(scale) <= 100.0:
@@ -1286,9 +1251,7 @@ def _validate(end: dt.date, start: dt.date | None, seed: int, scale: float) -> t
     return start, end
 
 
-def generate(
-    end: dt.date, *, start: dt.date | None = None, seed: int = DEFAULT_SEED, scale: float = 1.0
-) -> DemoData:
+def generate(end: dt.date, *, start: dt.date | None = None, seed: int = DEFAULT_SEED, scale: float = 1.0) -> DemoData:
     """Generate synthetic seizures, harm reports, intelligence and psychoactivity results.
 
     Parameters
@@ -1357,9 +1320,7 @@ def generate(
     return DemoData(seizure_rows, report_rows, intel_rows, psychoactivity_rows)
 
 
-def ground_truth(
-    end: dt.date, *, start: dt.date | None = None, seed: int = DEFAULT_SEED
-) -> dict[str, list[dict]]:
+def ground_truth(end: dt.date, *, start: dt.date | None = None, seed: int = DEFAULT_SEED) -> dict[str, list[dict]]:
     """The injected scenario for evaluating detection on :func:`generate` output.
 
     Returns ``{"waves": [...], "one_offs": [...]}``: per wave family its key, label, start

@@ -69,9 +69,7 @@ def _ensure_users(rt: Runtime) -> dict[str, Any]:
             if get_user(s, username) is not None:
                 continue
             password = secrets.token_urlsafe(12)
-            create_user(
-                s, username, role=role, password=password, actor="demo", via="cli", **demo_user_settings(role)
-            )
+            create_user(s, username, role=role, password=password, actor="demo", via="cli", **demo_user_settings(role))
             known[username] = f"{role} {username} {password}"
             created.append(username)
     rt.config.instance_path.mkdir(parents=True, exist_ok=True)
@@ -84,9 +82,7 @@ def _ensure_users(rt: Runtime) -> dict[str, Any]:
     return {"users_created": created, "credentials_file": str(path)}
 
 
-def load_demo(
-    rt: Runtime, *, end: dt.date | None = None, scale: float = 1.0, progress: bool = False
-) -> dict[str, Any]:
+def load_demo(rt: Runtime, *, end: dt.date | None = None, scale: float = 1.0, progress: bool = False) -> dict[str, Any]:
     from fews.demo.generator import generate
 
     today = london_today()
@@ -105,8 +101,16 @@ def load_demo(
         reporter_id = reporter.id if reporter is not None else None
     structures = None
     for kind, rows in streams:
-        ing = Ingestor(rt.factory, rt.config, kind, actor="demo", via="cli", today=today, structures=structures,
-                       user_id=reporter_id if kind == "reports" else None)
+        ing = Ingestor(
+            rt.factory,
+            rt.config,
+            kind,
+            actor="demo",
+            via="cli",
+            today=today,
+            structures=structures,
+            user_id=reporter_id if kind == "reports" else None,
+        )
         structures = ing.structures
         summary = ing.ingest_rows(
             _rows(rows),

@@ -184,14 +184,10 @@ class Vocabulary:
             for text in term.keys():
                 key = normalise(text)
                 if not key:
-                    raise ValueError(
-                        f"vocabulary {name!r}: {text!r} of {term.code!r} has no letters or digits"
-                    )
+                    raise ValueError(f"vocabulary {name!r}: {text!r} of {term.code!r} has no letters or digits")
                 other = self._index.setdefault(key, term)
                 if other is not term:
-                    raise ValueError(
-                        f"vocabulary {name!r}: {text!r} of {term.code!r} clashes with {other.code!r}"
-                    )
+                    raise ValueError(f"vocabulary {name!r}: {text!r} of {term.code!r} clashes with {other.code!r}")
 
     def lookup(self, text: str | None) -> Term | None:
         """Return the term whose code, label or alias matches *text*, else None.
@@ -404,8 +400,7 @@ def _check_header(path: Path, line_no: int, header: list[str]) -> None:
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise ValueError(
-            f"{path}: line {line_no}: missing required column(s) {', '.join(missing)}; "
-            f"got {', '.join(header)}"
+            f"{path}: line {line_no}: missing required column(s) {', '.join(missing)}; got {', '.join(header)}"
         )
     if any(not column for column in header):
         raise ValueError(f"{path}: line {line_no}: empty column name in header")

@@ -25,33 +25,17 @@ def normalise_header(name: str) -> str:
     return "_".join(name.strip().lower().replace("-", "_").split())
 
 
-def _decoded_lines(raw: IO[bytes]) -> Iterator[str]:
+def _decoded_lines(raw: IO[bytes]) -> IO[str]:
+    """A text stream over ``raw``: UTF-16 when it starts with a UTF-16 BOM, else UTF-8 (BOM dropped).
+
+    Bytes that are not UTF-8 are kept as lone surrogates (``surrogateescape``), so the row that
+    holds them can be quarantined with its raw text while the rest of the file is read.
+    """
     head = raw.read(4)
+    stream = io.BufferedReader(_Prefixed(head, raw), buffer_size=1 << 16)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = io.TextIOWrapper(io.BufferedReader(_Prefixed(head, raw)), encoding="utf-16", newline="")
-        yield from text
-        return
-    if head.startswith(codecs.BOM_UTF8):
-        head = head[3:]
-    for line in _iter_binary_lines(head, raw):
-        try:
-            yield line.decode("utf-8")
-        except UnicodeDecodeError:
-            yield line.decode("utf-8", errors="surrogateescape")
-
-
-def _iter_binary_lines(head: bytes, raw: IO[bytes]) -> Iterator[bytes]:
-    buf = head
-    while True:
-        chunk = raw.read(1 << 16)
-        if not chunk:
-            break
-        buf += chunk
-        *lines, buf = buf.split(b"\n")
-        for ln in lines:
-            yield ln + b"\n"
-    if buf:
-        yield buf
+        return io.TextIOWrapper(stream, encoding="utf-16", newline="")
+    return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
 
 
 class _Prefixed(io.RawIOBase):
