@@ -7,13 +7,14 @@ Jobs are data: ``JOBS`` maps a name to (function, trigger arguments). Later part
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import socket
 import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from fews import audit
@@ -26,8 +27,14 @@ __all__ = ["JOBS", "run_job", "run_all_once", "run_scheduler", "last_heartbeat"]
 logger = logging.getLogger(__name__)
 
 
+JOB_RUN_RETENTION = dt.timedelta(days=14)
+
+
 def job_heartbeat(rt: Runtime, session: Session) -> str:
-    return "alive"
+    """Prove the scheduler is alive; prune job-run records older than ``JOB_RUN_RETENTION``."""
+    cutoff = utcnow() - JOB_RUN_RETENTION
+    pruned = session.execute(delete(JobRun).where(JobRun.started_at < cutoff)).rowcount
+    return f"alive; pruned {pruned} job runs older than {JOB_RUN_RETENTION.days} days"
 
 
 def job_verify_audit(rt: Runtime, session: Session) -> str:

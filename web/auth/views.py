@@ -13,7 +13,7 @@ from fews.accounts import check_password, get_user
 from fews.models import utcnow
 from web.auth import bp
 from web.auth.principal import WebUser
-from web.database import db
+from web.database import write_session
 
 
 class LoginForm(FlaskForm):
@@ -42,35 +42,27 @@ def login():  # type: ignore[no-untyped-def]
         if limiter.blocked(*keys):
             flash("Too many failed sign-in attempts. Wait 15 minutes and try again.", "error")
             return render_template("auth/login.html", form=form), 429
-        s = db()
-        user = get_user(s, username)
-        if user is not None and user.active and check_password(user, form.password.data):
-            limiter.reset(*keys)
-            user.last_login_at = utcnow()
+        with write_session() as s:  # the sign-in and its audit entry are one write transaction
+            user = get_user(s, username)
+            ok = user is not None and user.active and check_password(user, form.password.data)
+            if ok:
+                user.last_login_at = utcnow()
             audit.record(
                 s,
-                actor=user.username,
+                actor=(user.username if ok else username)[:120],
                 via="web",
-                action="auth.login",
+                action="auth.login" if ok else "auth.login_failed",
                 object_type="user",
-                object_id=user.id,
+                object_id=user.id if ok else username[:200],
                 content={"ip": request.remote_addr},
             )
-            s.commit()
+            signed_in = WebUser.from_row(user) if ok else None
+        if signed_in is not None:
+            limiter.reset(*keys)
             session.clear()  # no session fixation: a fresh session for the signed-in user
-            login_user(WebUser.from_row(user))
+            login_user(signed_in)
             return redirect(_safe_next(request.args.get("next")))
         limiter.fail(*keys)
-        audit.record(
-            s,
-            actor=username[:120],
-            via="web",
-            action="auth.login_failed",
-            object_type="user",
-            object_id=username[:200],
-            content={"ip": request.remote_addr},
-        )
-        s.commit()
         flash("The username or password is not right.", "error")
         status = 401
     elif request.method == "POST":
