@@ -95,42 +95,95 @@ def _dedupe(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def build_seizure(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
-    first = rows[0]
-    d = first.raw.data
+ChildValues = Callable[[CheckedRow, StandardStructure | None, str, str | None], tuple[dict[str, Any], str | None]]
+
+
+def _build_children(
+    rows: list[CheckedRow],
+    spec: KindSpec,
+    ctx: BuildContext,
+    values_for: ChildValues,
+    *,
+    has_child: Callable[[CheckedRow], bool] = lambda r: True,
+) -> tuple[list[PreparedChild], list[dict[str, Any]]]:
+    """One child per row (component, suspected substance, finding): resolve its structure, build its
+    column values with ``values_for``, hash it; collect every row's warnings once."""
     warnings: list[dict[str, Any]] = []
+    children: list[PreparedChild] = []
     for r in rows:
         warnings.extend(_warn_dicts(r.warnings, r.raw.line))
-    children: list[PreparedChild] = []
-    found: list[tuple[str, StandardStructure | None]] = []
-    for pos, r in enumerate(rows):
+        if not has_child(r):
+            continue
         extra_warn: list[Issue] = []
         structure, resolution, label = _resolve(r, ctx, extra_warn, spec.name_field)
         warnings.extend(_warn_dicts(extra_warn, r.raw.line))
-        rd = r.raw.data
-        role = r.codes.get("role") or ("unknown" if not rd.get("role") else None)
-        display = rd.get("component_name") or (structure.smiles if structure else "unnamed")
-        if role in ("active", "unknown", None):
-            found.append((display, structure))
-        values = {
-            "position": pos,
-            "name_reported": rd.get("component_name"),
-            "smiles_reported": rd.get("component_smiles") or rd.get("component_molblock"),
-            "resolution": resolution,
-            "resolution_label": label,
-            "role": role,
-            "role_raw": rd.get("role"),
-            "identification_level": r.codes.get("identification_level"),
-            "purity": r.values.get("purity"),
-            "quantity": rd.get("quantity"),
-            "method": rd.get("method"),
-            "spectrum_file": rd.get("spectrum_file"),
-            "extra": _extra(r, spec),
-        }
+        values, name = values_for(r, structure, resolution, label)
+        values["position"] = len(children)
+        values["extra"] = _extra(r, spec)
         row_hash = hash_row(spec.row_fields, r.raw.data, values["extra"])
-        children.append(PreparedChild(values, row_hash, structure, rd.get("component_name"), r.raw.line))
+        children.append(PreparedChild(values, row_hash, structure, name, r.raw.line))
+    return children, _dedupe(warnings)
+
+
+def _display(name: str | None, structure: StandardStructure | None, fallback: str) -> str:
+    return name or (structure.smiles if structure else fallback)
+
+
+def _component_values(
+    r: CheckedRow, structure: StandardStructure | None, resolution: str, label: str | None
+) -> tuple[dict[str, Any], str | None]:
+    rd = r.raw.data
+    values = {
+        "name_reported": rd.get("component_name"),
+        "smiles_reported": rd.get("component_smiles") or rd.get("component_molblock"),
+        "resolution": resolution,
+        "resolution_label": label,
+        "role": r.codes.get("role") or ("unknown" if not rd.get("role") else None),
+        "role_raw": rd.get("role"),
+        "identification_level": r.codes.get("identification_level"),
+        "purity": r.values.get("purity"),
+        "quantity": rd.get("quantity"),
+        "method": rd.get("method"),
+        "spectrum_file": rd.get("spectrum_file"),
+    }
+    return values, rd.get("component_name")
+
+
+def _suspected_values(
+    r: CheckedRow, structure: StandardStructure | None, resolution: str, label: str | None
+) -> tuple[dict[str, Any], str | None]:
+    rd = r.raw.data
+    name = rd.get("suspected_substance_name") or rd.get("suspected_substance_smiles") or ""
+    return {"name_reported": name, "resolution": resolution, "resolution_label": label}, name
+
+
+def _finding_values(
+    r: CheckedRow, structure: StandardStructure | None, resolution: str, label: str | None
+) -> tuple[dict[str, Any], str | None]:
+    rd = r.raw.data
+    values = {
+        "found_name": rd.get("found_name"),
+        "found_smiles": rd.get("found_smiles"),
+        "resolution": resolution,
+        "resolution_label": label,
+    }
+    return values, rd.get("found_name")
+
+
+def _has_finding(r: CheckedRow) -> bool:
+    return bool(r.raw.data.get("found_name") or r.raw.data.get("found_smiles"))  # else: only what was on offer
+
+
+def build_seizure(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
+    first = rows[0]
+    d = first.raw.data
+    children, warnings = _build_children(rows, spec, ctx, _component_values)
+    found = [
+        (_display(c.name, c.structure, "unnamed"), c.structure)
+        for c in children
+        if c.values["role"] in ("active", "unknown", None)
+    ]
     verdict = assess_sold_as(d.get("product_as_sold"), found, ctx.sold_as_lookup, ctx.structures)
-    warnings = _dedupe(warnings)
     local_code = _area_code(d.get("local_area"))
     if d.get("local_area") and local_code is None:
         warnings.append(
@@ -177,27 +230,8 @@ def build_seizure(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: Buil
 def build_report(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
     first = rows[0]
     d = first.raw.data
-    warnings: list[dict[str, Any]] = []
-    for r in rows:
-        warnings.extend(_warn_dicts(r.warnings, r.raw.line))
-    children = []
-    for pos, r in enumerate(rows):
-        extra_warn: list[Issue] = []
-        structure, resolution, label = _resolve(r, ctx, extra_warn, spec.name_field)
-        warnings.extend(_warn_dicts(extra_warn, r.raw.line))
-        rd = r.raw.data
-        name = rd.get("suspected_substance_name") or rd.get("suspected_substance_smiles") or ""
-        values = {
-            "position": pos,
-            "name_reported": name,
-            "resolution": resolution,
-            "resolution_label": label,
-            "extra": _extra(r, spec),
-        }
-        row_hash = hash_row(spec.row_fields, r.raw.data, values["extra"])
-        children.append(PreparedChild(values, row_hash, structure, name, r.raw.line))
+    children, warnings = _build_children(rows, spec, ctx, _suspected_values)
     region = d.get("region")
-    warnings = _dedupe(warnings)
     header = {
         "provider": rec.provider,
         "report_id": rec.key,
@@ -233,34 +267,12 @@ def build_report(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: Build
 def build_intel(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
     first = rows[0]
     d = first.raw.data
-    warnings: list[dict[str, Any]] = []
-    children: list[PreparedChild] = []
-    found: list[tuple[str, StandardStructure | None]] = []
-    for r in rows:
-        warnings.extend(_warn_dicts(r.warnings, r.raw.line))
-        rd = r.raw.data
-        if not (rd.get("found_name") or rd.get("found_smiles")):
-            continue  # the record names only what was on offer
-        extra_warn: list[Issue] = []
-        structure, resolution, label = _resolve(r, ctx, extra_warn, spec.name_field)
-        warnings.extend(_warn_dicts(extra_warn, r.raw.line))
-        name = rd.get("found_name")
-        found.append((name or (structure.smiles if structure else "unidentified"), structure))
-        values = {
-            "position": len(children),
-            "found_name": name,
-            "found_smiles": rd.get("found_smiles"),
-            "resolution": resolution,
-            "resolution_label": label,
-            "extra": _extra(r, spec),
-        }
-        row_hash = hash_row(spec.row_fields, r.raw.data, values["extra"])
-        children.append(PreparedChild(values, row_hash, structure, name, r.raw.line))
+    children, warnings = _build_children(rows, spec, ctx, _finding_values, has_child=_has_finding)
+    found = [(_display(c.name, c.structure, "unidentified"), c.structure) for c in children]
     stream = first.codes.get("stream")
     grade = vocab.load("intel_streams").lookup(stream).attrs.get("evidence_grade") if stream else None
     verdict = assess_sold_as(d.get("sold_as"), found, ctx.sold_as_lookup, ctx.structures) if found else None
     extra = {k: d.get(k) for k in ("sample_code", "price_gbp", "url_or_market", "notes") if d.get(k) is not None}
-    warnings = _dedupe(warnings)
     header = {
         "provider": rec.provider,
         "record_id": rec.key,

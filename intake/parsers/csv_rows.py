@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterator
 from typing import IO
 
-from intake.parsers.raw import FileError, RawRow
+from intake.parsers.raw import FileError, RawRow, open_binary
 
 __all__ = ["iter_csv_rows", "normalise_header", "MAX_FIELD_CHARS"]
 
@@ -73,13 +73,7 @@ def _visible(text: str) -> str:
 def iter_csv_rows(source: str | os.PathLike[str] | IO[bytes]) -> Iterator[RawRow]:
     """Yield one :class:`RawRow` per data row; raise :class:`FileError` if there is no header."""
     csv.field_size_limit(MAX_FIELD_CHARS)
-    close = False
-    if isinstance(source, (str, os.PathLike)):
-        fh: IO[bytes] = open(source, "rb")
-        close = True
-    else:
-        fh = source
-    try:
+    with open_binary(source) as fh:
         lines = _decoded_lines(fh)
         reader = csv.reader(lines)
         try:
@@ -119,6 +113,3 @@ def iter_csv_rows(source: str | os.PathLike[str] | IO[bytes]) -> Iterator[RawRow
                 value = value.strip()
                 data[name] = value if value != "" else None
             yield RawRow(line=line, data=data, error=error, raw=raw_text if error else None)
-    finally:
-        if close:
-            fh.close()

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 import ijson
 
-from intake.parsers.raw import FileError, RawRow
+from intake.parsers.raw import FileError, RawRow, open_binary
 
 __all__ = ["iter_json_rows", "CHILD_KEYS", "MAX_REMAINDER_CHARS"]
 
@@ -42,14 +42,8 @@ def _flat(obj: dict[str, Any], skip: str | None) -> dict[str, str | None]:
 
 
 def iter_json_rows(source: str | os.PathLike[str] | IO[bytes], kind: str) -> Iterator[RawRow]:
-    close = False
-    if isinstance(source, (str, os.PathLike)):
-        fh: IO[bytes] = open(source, "rb")
-        close = True
-    else:
-        fh = source
     child_key = CHILD_KEYS.get(kind)
-    try:
+    with open_binary(source) as fh:
         head = fh.read(1 << 12)
         stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
         if not stripped:
@@ -104,9 +98,6 @@ def iter_json_rows(source: str | os.PathLike[str] | IO[bytes], kind: str) -> Ite
                     "file could not be read and is kept in quarantine",
                 ),
             )
-    finally:
-        if close:
-            fh.close()
 
 
 class _Rewound:

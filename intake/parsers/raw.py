@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO
 
-__all__ = ["RawRow", "FileError"]
+__all__ = ["RawRow", "FileError", "open_binary"]
+
+
+@contextlib.contextmanager
+def open_binary(source: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
+    """Open a path for reading bytes (and close it after), or pass an open binary stream through."""
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as fh:
+            yield fh
+    else:
+        yield source
 
 
 class FileError(ValueError):
