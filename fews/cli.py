@@ -166,7 +166,12 @@ def demo(rt: Runtime, end: str | None, scale: float, no_progress: bool) -> None:
     help="file format (default: from the extension)",
 )
 @click.option("--as", "as_user", default=None, metavar="USERNAME", help="submit as this user (checked and audited)")
-@click.option("--no-progress", is_flag=True, help="no progress bar on stderr")
+@click.option(
+    "--progress/--no-progress",
+    "progress",
+    default=None,
+    help="progress bar on stderr (default: when stderr is a terminal)",
+)
 @with_runtime
 def ingest(
     rt: Runtime,
@@ -175,7 +180,7 @@ def ingest(
     provider: str | None,
     input_format: str | None,
     as_user: str | None,
-    no_progress: bool,
+    progress: bool | None,
 ) -> None:
     """Ingest a seizure, RIDR report, intelligence or psychoactivity FILE (CSV, JSON or SDF)."""
     from intake.parsers import FileError
@@ -196,7 +201,7 @@ def ingest(
     try:
         ing = Ingestor(rt.factory, rt.config, kind, actor=actor, via="cli", user_id=user_id)
         summary = ing.ingest_file(
-            file, provider=provider, fmt=input_format, progress=not no_progress and sys.stderr.isatty()
+            file, provider=provider, fmt=input_format, progress=sys.stderr.isatty() if progress is None else progress
         )
     except FileError as exc:
         raise UsageFailure(f"{file}: {exc}") from None
