@@ -143,6 +143,7 @@ def store_prepared(
     new_parents: list[tuple[Prepared, dict[str, Any]]] = []
     merges: list[tuple[_Existing, Prepared]] = []
     superseded_keys: set[tuple[str, str]] = set()
+    pending: dict[tuple[str, str], dict[str, Any]] = {}  # parents to insert, by key
     for p in items:
         ex = existing.get((p.provider, p.key))
         if ex is not None and ex.header_sha256 == p.header_sha256 and set(p.row_hashes) <= ex.row_hashes:
@@ -155,7 +156,10 @@ def store_prepared(
             continue
         version = 1
         if ex is not None:
-            session.execute(update(m.parent).where(m.parent.id == ex.pk).values(is_current=False))
+            if ex.pk == -1:  # the version being replaced was itself added earlier in this chunk
+                pending[(p.provider, p.key)]["is_current"] = False
+            else:
+                session.execute(update(m.parent).where(m.parent.id == ex.pk).values(is_current=False))
             version = ex.version + 1
             counts.amended += p.nrows
         counts.accepted += p.nrows
@@ -172,6 +176,7 @@ def store_prepared(
                 registry.ensure(session, p.structure, reported_name=p.name) if p.structure is not None else None
             )
         new_parents.append((p, values))
+        pending[(p.provider, p.key)] = values
         superseded_keys.add((p.provider, p.key))
         # a later record with the same key in this chunk compares with this version
         existing[(p.provider, p.key)] = _Existing(

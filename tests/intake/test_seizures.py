@@ -300,3 +300,14 @@ def test_retry_releases_item_once_it_passes(runtime, tmp_path, monkeypatch):
         runtime.factory, runtime.config, item_id, actor="admin", today=dt.date(2026, 12, 1)
     )
     assert status == "released" and summary.accepted == 1
+
+
+def test_same_key_changed_later_in_one_file_keeps_one_current_version(runtime, tmp_path):
+    b = SeizureBuilder().sample("T1").component("cocaine", COCAINE)
+    b.sample("T2").component("mephedrone", MEPHEDRONE)
+    b.sample("T1", local_area="Camden").component("cocaine", COCAINE)
+    s = ingest(runtime, b.write(tmp_path / "t.csv"))
+    assert (s.rows, s.accepted, s.amended) == (3, 3, 1)
+    with runtime.factory() as db:
+        t1 = db.scalars(select(Sample).where(Sample.sample_id == "T1").order_by(Sample.version)).all()
+        assert [(x.version, x.is_current, x.local_area) for x in t1] == [(1, False, "Westminster"), (2, True, "Camden")]
