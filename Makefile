@@ -40,10 +40,12 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/.installed
 ## test: install test extras and run the whole suite (SQLite, and PostgreSQL when FEWS_TEST_DATABASE_URL is set)
 test: test-deps
 	$(BIN)/ruff check fews chem intake alerts web reference_spectra benchmarks tests
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto --dist loadfile -q
 
 lint: test-deps
 	$(BIN)/ruff check fews chem intake alerts web reference_spectra benchmarks tests
+	$(BIN)/mypy
 
 check-contract: setup
 	../shared/tools/check-contract foundation

@@ -33,7 +33,8 @@ JOB_RUN_RETENTION = dt.timedelta(days=14)
 def job_heartbeat(rt: Runtime, session: Session) -> str:
     """Prove the scheduler is alive; prune job-run records older than ``JOB_RUN_RETENTION``."""
     cutoff = utcnow() - JOB_RUN_RETENTION
-    pruned = session.execute(delete(JobRun).where(JobRun.started_at < cutoff)).rowcount
+    result = session.execute(delete(JobRun).where(JobRun.started_at < cutoff))
+    pruned = getattr(result, "rowcount", 0)
     return f"alive; pruned {pruned} job runs older than {JOB_RUN_RETENTION.days} days"
 
 
@@ -77,9 +78,9 @@ def run_job(rt: Runtime, name: str) -> dict[str, Any]:
         logger.exception("job %s failed", name)
         status, detail = "failed", f"{type(exc).__name__}: {exc}"
     with session_scope(rt.factory) as s:
-        run = s.get(JobRun, run_id)
-        assert run is not None
-        run.status, run.detail, run.finished_at = status, detail[:2000], utcnow()
+        finished = s.get(JobRun, run_id)
+        assert finished is not None
+        finished.status, finished.detail, finished.finished_at = status, detail[:2000], utcnow()
     return {"job": name, "status": status, "detail": detail}
 
 

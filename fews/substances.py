@@ -74,6 +74,8 @@ class SubstanceRegistry:
                 )
                 session.execute(stmt)
                 sid = session.scalar(select(Substance.id).where(Substance.inchikey_nostereo == key))
+                if sid is None:  # cannot happen: inserted or already there
+                    raise RuntimeError(f"substance {key} vanished after insert")
                 self.created += 1
                 for syn in self.table.names_for(key):
                     self._add_name(session, sid, syn.name, syn.kind, syn.source)

@@ -270,7 +270,8 @@ def build_intel(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildC
     children, warnings = _build_children(rows, spec, ctx, _finding_values, has_child=_has_finding)
     found = [(_display(c.name, c.structure, "unidentified"), c.structure) for c in children]
     stream = first.codes.get("stream")
-    grade = vocab.load("intel_streams").lookup(stream).attrs.get("evidence_grade") if stream else None
+    term = vocab.load("intel_streams").lookup(stream) if stream else None
+    grade = term.attrs.get("evidence_grade") if term is not None else None
     verdict = assess_sold_as(d.get("sold_as"), found, ctx.sold_as_lookup, ctx.structures) if found else None
     extra = {k: d.get(k) for k in ("sample_code", "price_gbp", "url_or_market", "notes") if d.get(k) is not None}
     header = {

@@ -34,7 +34,7 @@ class Rejected:
         self.issues = issues
 
     def reasons(self) -> list[dict[str, Any]]:
-        out = []
+        out: list[dict[str, Any]] = []
         for row, issues in zip(self.rows, self.issues, strict=True):
             rejecting = [i for i in issues if i.reject]
             if rejecting:

@@ -37,9 +37,9 @@ __all__ = ["StoreCounts", "store_prepared", "MODELS"]
 
 @dataclass(frozen=True)
 class KindModels:
-    parent: type
+    parent: Any  # a mapped model class
     key: str
-    child: type | None = None
+    child: Any | None = None
     child_fk: str | None = None
     child_name_field: str = "name_reported"
 

@@ -27,7 +27,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no database: FEWS runs migrations with a connection or sqlalchemy.url set")
+    engine = make_engine(url)
     try:
         with engine.connect() as conn:
             _run(conn)
