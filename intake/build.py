@@ -125,6 +125,27 @@ def _build_children(
     return children, _dedupe(warnings)
 
 
+def _prepared(
+    rec: Record,
+    rows: list[CheckedRow],
+    spec: KindSpec,
+    header: dict[str, Any],
+    children: list[PreparedChild],
+    warnings: list[dict[str, Any]],
+) -> Prepared:
+    """A record with child rows; its content hash covers the record-level fields and the provider."""
+    header_hash = hash_row(spec.header_fields, rows[0].raw.data, provider=rec.provider)
+    return Prepared(
+        rec.provider,
+        rec.key or "",
+        header,
+        header_hash,
+        children,
+        lines=[r.raw.line for r in rows],
+        warnings=len(warnings),
+    )
+
+
 def _display(name: str | None, structure: StandardStructure | None, fallback: str) -> str:
     return name or (structure.smiles if structure else fallback)
 
@@ -216,15 +237,7 @@ def build_seizure(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: Buil
         "security_marking": ctx.security_marking,
         "warnings": warnings,
     }
-    return Prepared(
-        rec.provider,
-        rec.key or "",
-        header,
-        hash_row(spec.header_fields, d, provider=rec.provider),
-        children,
-        lines=[r.raw.line for r in rows],
-        warnings=len(warnings),
-    )
+    return _prepared(rec, rows, spec, header, children, warnings)
 
 
 def build_report(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
@@ -253,15 +266,7 @@ def build_report(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: Build
         "security_marking": ctx.security_marking,
         "warnings": warnings,
     }
-    return Prepared(
-        rec.provider,
-        rec.key or "",
-        header,
-        hash_row(spec.header_fields, d, provider=rec.provider),
-        children,
-        lines=[r.raw.line for r in rows],
-        warnings=len(warnings),
-    )
+    return _prepared(rec, rows, spec, header, children, warnings)
 
 
 def build_intel(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:
@@ -294,15 +299,7 @@ def build_intel(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildC
         "warnings": warnings,
         "extra": extra,
     }
-    return Prepared(
-        rec.provider,
-        rec.key or "",
-        header,
-        hash_row(spec.header_fields, d, provider=rec.provider),
-        children,
-        lines=[r.raw.line for r in rows],
-        warnings=len(warnings),
-    )
+    return _prepared(rec, rows, spec, header, children, warnings)
 
 
 def build_psychoactivity(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildContext) -> Prepared:

@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fews.demo import catalogue as cat
+from intake.kinds import PSYCHOACTIVITY as PSYCHOACTIVITY_SPEC
 
 __all__ = [
     "DEFAULT_SEED",
@@ -136,20 +137,7 @@ the police 3x5x2 model (``source_evaluation`` 1-3, ``intelligence_assessment`` A
 ``handling_code`` P or C).
 """
 
-PSYCHOACTIVITY_COLUMNS: tuple[str, ...] = (
-    "result_id",
-    "substance_name",
-    "substance_smiles",
-    "assay",
-    "result",
-    "potency_value",
-    "potency_unit",
-    "efficacy_percent",
-    "reference_compound",
-    "test_date",
-    "laboratory",
-    "sample_id",
-)
+PSYCHOACTIVITY_COLUMNS: tuple[str, ...] = PSYCHOACTIVITY_SPEC.header_fields
 """Psychoactivity result CSV columns (FEWS III in vitro testing).
 
 ``result`` is ``active``, ``inactive`` or ``inconclusive``; ``potency_value`` (EC50/IC50 in
