@@ -529,6 +529,50 @@ def substances_show(rt: Runtime, ident: str, fmt: str) -> None:
         emit([_substance_record(sub, with_names=True)], fmt, sys.stdout)
 
 
+# ---------------------------------------------------------------------------------------------- classify
+@cli.command()
+@click.argument("file", default="-", type=click.File("r", encoding="utf-8", errors="replace"))
+@click.option("--as-of", "as_of", default=None, metavar="DATE", help="date of the decision (default: today)")
+@click.option(
+    "--progress/--no-progress",
+    "progress",
+    default=None,
+    help="progress bar on stderr (default: when stderr is a terminal)",
+)
+@FORMAT
+def classify(file: Any, as_of: str | None, progress: bool | None, fmt: str) -> None:
+    """UK legal status of each structure in FILE (lines: SMILES [ID]; '-' reads stdin)."""
+    import datetime as dt
+
+    from tqdm import tqdm
+
+    from chem.legal import LegalEngine, RuleFileError
+    from intake.pipeline import london_today
+
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else london_today()
+    except ValueError:
+        raise UsageFailure(f"--as-of must be an ISO date (YYYY-MM-DD), got {as_of!r}") from None
+    try:
+        engine = LegalEngine()
+    except RuleFileError as exc:
+        raise UsageFailure(f"legal rule files are invalid: {exc}") from None
+    show = sys.stderr.isatty() if progress is None else progress
+
+    def records():  # type: ignore[no-untyped-def]
+        for n, line in enumerate(tqdm(file, unit=" lines", file=sys.stderr, disable=not show), start=1):
+            text = line.strip()
+            if not text or text.startswith("#"):
+                continue
+            smiles, _, rest = text.partition(" ") if " " in text else text.partition("\t")
+            if "\t" in smiles:
+                smiles, _, more = smiles.partition("\t")
+                rest = (more + " " + rest).strip()
+            yield engine.classify(smiles.strip(), day, ident=rest.strip() or str(n))
+
+    emit(records(), fmt, sys.stdout)
+
+
 # ---------------------------------------------------------------------------------------------- audit
 @cli.group("audit")
 def audit_group() -> None:

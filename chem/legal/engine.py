@@ -1,0 +1,244 @@
+"""Decide UK legal status of a structure as at a date, and say why (DESIGN.md §6 ``classify``).
+
+Precedence (uk-law.md §1.1, §4.2): named entries and generics of every Part in force on the date,
+highest class wins, named before generic; then temporary class drug orders; then the Psychoactive
+Substances Act 2016 from 26 May 2016 (exempt and non-psychoactive lists first); before that,
+not controlled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from rdkit import Chem
+
+from chem.errors import InvalidStructure
+from chem.legal.generic import GenericHit, GenericMiss, evaluate_generic
+from chem.legal.rules import CLASS_RANK, CONFIDENCE, NamedEntry, Rule, RuleSet, load_rules
+from chem.legal.substituents import Switches
+from chem.standardise import StandardiseCache, StandardStructure
+
+__all__ = ["LegalEngine", "PSA_IN_FORCE", "PSA_SCOPE"]
+
+PSA_IN_FORCE = dt.date(2016, 5, 26)  # Psychoactive Substances Act 2016, s.2-3; uk-law.md §1.3 [V]
+PSA_SCOPE = ["supply", "production", "import", "export", "possession_in_custodial_institution"]
+PSA_INSTRUMENT = "Psychoactive Substances Act 2016 (c. 2)"
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    rule: Rule
+    basis: str
+    entry: NamedEntry | None
+    atoms: tuple[int, ...]
+    detail: str
+
+    @property
+    def rank(self) -> tuple[int, int, dt.date]:
+        cls = CLASS_RANK.get(self.rule.drug_class or "", 0)
+        return (cls, 1 if self.basis == "named" else 0, self.rule.in_force or dt.date.min)
+
+
+def _weakest(*tags: str) -> str:
+    return max(tags, key=CONFIDENCE.index)
+
+
+class LegalEngine:
+    """A registry of rules (loaded once) evaluated as at a date; ``classify`` returns the §6 record."""
+
+    def __init__(
+        self,
+        rules: RuleSet | None = None,
+        *,
+        switches: Switches | None = None,
+        structures: StandardiseCache | None = None,
+    ):
+        self.rules = rules or load_rules()
+        self.switches = switches or Switches()
+        self.structures = structures or StandardiseCache()
+        self._named: dict[str, list[tuple[Rule, NamedEntry]]] = {}
+        for rule in self.rules.rules:
+            for e in rule.entries:
+                self._named.setdefault(e.key, []).append((rule, e))
+
+    # -- helpers -------------------------------------------------------------------------------------------
+    def _named_hits(self, s: StandardStructure, day: dt.date, kinds: tuple[str, ...]) -> list[tuple[Rule, NamedEntry]]:
+        out = []
+        for rule, e in self._named.get(s.inchikey_nostereo, ()):
+            if rule.kind not in kinds:
+                continue
+            if kinds != ("psa_exempt",) and kinds != ("not_psychoactive",) and kinds != ("pending",):
+                if not rule.in_force_on(day) or (e.end is not None and day >= e.end):
+                    continue
+            if e.stereo_specific and s.has_stereo and e.full_key != s.inchikey:
+                continue
+            out.append((rule, e))
+        return out
+
+    def _excluded(self, rule: Rule, s: StandardStructure, day: dt.date) -> str | None:
+        for e in rule.exclusions:
+            if e.key == s.inchikey_nostereo:
+                return f"expressly excluded from {rule.id} ({e.name})"
+        if rule.exclude_named_same_class:
+            for r, e in self._named_hits(s, day, ("named",)):
+                if r.drug_class == rule.drug_class:
+                    return f"excluded from {rule.id}: named in the same Part ({e.name}, {r.instrument})"
+        return None
+
+    # -- the decision --------------------------------------------------------------------------------------
+    def classify(self, smiles: str, on_date: dt.date, *, ident: str | None = None) -> dict[str, Any]:
+        base: dict[str, Any] = {"id": ident if ident is not None else smiles, "rule_set_version": self.rules.version}
+        try:
+            s = self.structures.get(smiles)
+        except InvalidStructure as exc:
+            return base | {
+                "smiles": smiles,
+                "inchikey": None,
+                "status": "invalid",
+                "basis": "none",
+                "rule": None,
+                "instrument": None,
+                "in_force": None,
+                "offence_scope": [],
+                "matched_atoms": [],
+                "explanation": f"Not a valid structure: {exc.reason}",
+                "near_misses": [],
+                "confidence": None,
+                "caveats": [],
+                "event_ids": [],
+            }
+        mol = Chem.MolFromSmiles(s.smiles)
+        base |= {"smiles": s.smiles, "inchikey": s.inchikey, "event_ids": []}
+        candidates: list[_Candidate] = []
+        near: list[dict[str, Any]] = []
+        all_atoms = tuple(range(mol.GetNumAtoms()))
+        for rule, e in self._named_hits(s, on_date, ("named",)):
+            candidates.append(_Candidate(rule, "named", e, all_atoms, f"named as {e.name}"))
+        for rule in self.rules.of_kind("generic"):
+            if not rule.in_force_on(on_date) or rule.generic is None:
+                continue
+            result = evaluate_generic(rule.generic, mol, self.switches)
+            if isinstance(result, GenericHit):
+                excluded = self._excluded(rule, s, on_date)
+                if excluded:
+                    near.append(
+                        {
+                            "rule": rule.id,
+                            "instrument": rule.instrument,
+                            "blocking_modification": excluded,
+                            "explanation": f"Matches the {rule.name} core but is {excluded}.",
+                        }
+                    )
+                    continue
+                mods = "; ".join(result.modifications) or "no modification"
+                candidates.append(_Candidate(rule, "generic", None, result.matched_atoms, mods))
+            elif isinstance(result, GenericMiss):
+                near.append(
+                    {
+                        "rule": rule.id,
+                        "instrument": rule.instrument,
+                        "blocking_modification": result.blocking,
+                        "explanation": f"Has the {rule.name} core, but {result.blocking}: outside {rule.id}.",
+                    }
+                )
+        caveats: list[str] = []
+        if any(e.stereo_specific and not s.has_stereo for _, e in self._named.get(s.inchikey_nostereo, ())):
+            caveats.append("stereo_dependent")
+        if candidates:
+            best = max(candidates, key=lambda c: c.rank)
+            return base | self._controlled(best, near, caveats)
+        tcdo = self._named_hits(s, on_date, ("tcdo",))
+        if tcdo:
+            rule, e = tcdo[0]
+            return base | self._controlled(_Candidate(rule, "tcdo", e, all_atoms, f"named as {e.name}"), near, caveats)
+        if self._named_hits(s, on_date, ("pending",)):
+            caveats.append("pending_control")
+        return base | self._uncaptured(s, on_date, near, caveats)
+
+    def _controlled(self, c: _Candidate, near: list[dict[str, Any]], caveats: list[str]) -> dict[str, Any]:
+        r = c.rule
+        status = "TCDO" if r.kind == "tcdo" else r.drug_class
+        tags = [r.confidence] + ([c.entry.confidence] if c.entry else [])
+        if c.basis == "generic":
+            text = f"Captured by the {r.name} generic ({r.id}; {r.instrument}, in force {r.in_force}): {c.detail}."
+        elif c.basis == "tcdo":
+            text = (
+                f"Controlled temporarily by {r.instrument} (in force {r.in_force}"
+                f"{', until ' + str(r.end) if r.end else ''}): {c.detail}. Possession is not an offence."
+            )
+        else:
+            text = f"Class {status} by name ({c.detail}) under {r.instrument}, in force {r.in_force}."
+        out = {
+            "status": status,
+            "basis": c.basis,
+            "rule": r.id,
+            "instrument": r.instrument,
+            "in_force": r.in_force.isoformat() if r.in_force else None,
+            "offence_scope": list(r.offence_scope),
+            "matched_atoms": list(c.atoms),
+            "explanation": text,
+            "near_misses": near,
+            "confidence": _weakest(*tags),
+            "caveats": caveats,
+        }
+        end = c.entry.end if c.entry and c.entry.end else r.end
+        if end:
+            out["in_force_to"] = end.isoformat()
+        return out
+
+    def _uncaptured(
+        self, s: StandardStructure, day: dt.date, near: list[dict[str, Any]], caveats: list[str]
+    ) -> dict[str, Any]:
+        common = {"rule": None, "matched_atoms": [], "near_misses": near, "caveats": caveats}
+        if day < PSA_IN_FORCE:
+            return common | {
+                "status": "not_controlled",
+                "basis": "none",
+                "instrument": None,
+                "in_force": None,
+                "offence_scope": [],
+                "confidence": "V",
+                "explanation": f"Not captured by the Misuse of Drugs Act 1971 rules in force on {day}, "
+                f"and the Psychoactive Substances Act 2016 applies only from {PSA_IN_FORCE}.",
+            }
+        exempt = self._named_hits(s, day, ("psa_exempt",))
+        if exempt:
+            rule, e = exempt[0]
+            return common | {
+                "status": "exempt",
+                "basis": "exempt",
+                "rule": rule.id,
+                "instrument": rule.instrument,
+                "in_force": PSA_IN_FORCE.isoformat(),
+                "offence_scope": [],
+                "confidence": _weakest(rule.confidence, e.confidence),
+                "explanation": f"{e.name} is an exempted substance under {PSA_INSTRUMENT}, Schedule 1 "
+                f"({e.category or 'exempt category'}).",
+            }
+        inert = self._named_hits(s, day, ("not_psychoactive",))
+        if inert:
+            rule, e = inert[0]
+            return common | {
+                "status": "not_controlled",
+                "basis": "none",
+                "rule": rule.id,
+                "instrument": rule.instrument,
+                "in_force": None,
+                "offence_scope": [],
+                "confidence": _weakest(rule.confidence, e.confidence),
+                "explanation": f"{e.name} is listed as not psychoactive ({rule.citation}); not "
+                "captured by the 1971 Act.",
+            }
+        return common | {
+            "status": "PSA",
+            "basis": "psa",
+            "instrument": PSA_INSTRUMENT,
+            "in_force": PSA_IN_FORCE.isoformat(),
+            "offence_scope": list(PSA_SCOPE),
+            "confidence": "I",
+            "explanation": "Not captured by the Misuse of Drugs Act 1971 rules in force on "
+            f"{day}; the Psychoactive Substances Act 2016 applies only if it is capable "
+            "of producing a psychoactive effect and is not an exempted substance.",
+        }

@@ -1,0 +1,181 @@
+"""Generic definitions as "core + allowed modifications + nothing else" (uk-law.md §4.2).
+
+A rule is data (a YAML file): a core SMARTS whose atoms carry map numbers, and per group of
+core atoms the substituent classes allowed there. A structure is captured when some mapping of
+the core leaves only residues that are allowed where they sit; a residue anywhere else, or of
+another kind, keeps it out — and that residue is reported as the near miss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdkit import Chem
+from rdkit.Chem import Descriptors
+
+from chem.legal.substituents import CLASSES, Fragment, Switches, classify_fragment
+
+__all__ = ["Position", "GenericSpec", "GenericHit", "GenericMiss", "evaluate_generic"]
+
+
+@dataclass(frozen=True)
+class Position:
+    name: str
+    atoms: tuple[int, ...]  # map numbers in the core SMARTS
+    qualifying: tuple[str, ...]  # substituent classes that count as a modification
+    further: tuple[str, ...] = ()  # also allowed once at least one qualifying group is present
+    min_qualifying: int = 0
+    max_groups: int | None = None
+    max_carbons: int | None = None  # per group
+
+    def __post_init__(self) -> None:
+        for c in (*self.qualifying, *self.further):
+            if c not in CLASSES:
+                raise ValueError(f"position {self.name!r}: unknown substituent class {c!r}")
+
+
+@dataclass(frozen=True)
+class GenericSpec:
+    core_smarts: str
+    positions: tuple[Position, ...]
+    max_mass: float | None = None
+    core: Chem.Mol = field(init=False, compare=False, repr=False)
+    map_index: dict[int, int] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        core = Chem.MolFromSmarts(self.core_smarts)
+        if core is None:
+            raise ValueError(f"core SMARTS does not parse: {self.core_smarts!r}")
+        index = {a.GetAtomMapNum(): a.GetIdx() for a in core.GetAtoms() if a.GetAtomMapNum()}
+        for p in self.positions:
+            missing = [m for m in p.atoms if m not in index]
+            if missing:
+                raise ValueError(f"position {p.name!r} names map numbers {missing} absent from the core SMARTS")
+        object.__setattr__(self, "core", core)
+        object.__setattr__(self, "map_index", index)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GenericSpec:
+        positions = tuple(
+            Position(
+                name=p["name"],
+                atoms=tuple(p["atoms"]),
+                qualifying=tuple(p.get("qualifying", ())),
+                further=tuple(p.get("further", ())),
+                min_qualifying=int(p.get("min_qualifying", 0)),
+                max_groups=p.get("max_groups"),
+                max_carbons=p.get("max_carbons"),
+            )
+            for p in data["positions"]
+        )
+        return cls(core_smarts=data["core"], positions=positions, max_mass=data.get("max_mass"))
+
+
+@dataclass(frozen=True)
+class GenericHit:
+    matched_atoms: tuple[int, ...]
+    modifications: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GenericMiss:
+    blocking: str
+
+
+def _fragments(mol: Chem.Mol, core_atoms: set[int]) -> list[Fragment]:
+    seen: set[int] = set()
+    out = []
+    for start in range(mol.GetNumAtoms()):
+        if start in core_atoms or start in seen:
+            continue
+        comp = {start}
+        stack = [start]
+        while stack:
+            i = stack.pop()
+            for nb in mol.GetAtomWithIdx(i).GetNeighbors():
+                j = nb.GetIdx()
+                if j not in core_atoms and j not in comp:
+                    comp.add(j)
+                    stack.append(j)
+        seen |= comp
+        anchors = tuple(
+            sorted(
+                (nb.GetIdx(), i)
+                for i in comp
+                for nb in mol.GetAtomWithIdx(i).GetNeighbors()
+                if nb.GetIdx() in core_atoms
+            )
+        )
+        out.append(Fragment(frozenset(comp), anchors, mol))
+    return out
+
+
+def _fragment_smiles(f: Fragment) -> str:
+    return Chem.MolFragmentToSmiles(f.mol, atomsToUse=sorted(f.atoms), canonical=True)
+
+
+def _evaluate_mapping(
+    spec: GenericSpec, mol: Chem.Mol, match: tuple[int, ...], sw: Switches
+) -> GenericHit | GenericMiss:
+    core_atoms = set(match)
+    label = {}  # molecule atom index -> position
+    for p in spec.positions:
+        for m in p.atoms:
+            label[match[spec.map_index[m]]] = p
+    groups: dict[str, list[tuple[Fragment, str | None]]] = {p.name: [] for p in spec.positions}
+    problems: list[str] = []
+    for f in _fragments(mol, core_atoms):
+        positions = {label.get(c) for c in f.core_atoms}
+        if None in positions or len(positions) != 1:
+            where = "a core atom where no substitution is allowed" if None in positions else "two positions"
+            problems.append(f"{_fragment_smiles(f)} on {where}")
+            continue
+        pos = positions.pop()
+        assert pos is not None
+        kind = classify_fragment(f, pos.qualifying, sw)
+        if kind is not None and pos.max_carbons is not None and f.carbons() > pos.max_carbons:
+            problems.append(f"{_fragment_smiles(f)} at {pos.name}: more than {pos.max_carbons} carbon atoms")
+            continue
+        groups[pos.name].append((f, kind))
+    mods = []
+    for p in spec.positions:
+        found = groups[p.name]
+        qualifying = [(f, k) for f, k in found if k is not None]
+        if len(qualifying) < p.min_qualifying:
+            problems.append(f"no qualifying substituent ({', '.join(p.qualifying)}) at {p.name}")
+        if p.max_groups is not None and len(found) > p.max_groups:
+            problems.append(f"{len(found)} groups at {p.name}; at most {p.max_groups} allowed")
+        for f, k in found:
+            if k is None:
+                other = classify_fragment(f, p.further, sw) if qualifying else None
+                if other is None:
+                    problems.append(f"{_fragment_smiles(f)} at {p.name} is not {', '.join(p.qualifying)}")
+                else:
+                    mods.append(f"{_fragment_smiles(f)} at {p.name} (other univalent substituent)")
+            else:
+                mods.append(f"{_fragment_smiles(f)} at {p.name} ({k.replace('_', ' ')})")
+    if problems:
+        return GenericMiss("; ".join(problems))
+    matched = set(core_atoms)
+    for p in spec.positions:
+        for f, _ in groups[p.name]:
+            matched |= f.atoms
+    return GenericHit(tuple(sorted(matched)), tuple(mods))
+
+
+def evaluate_generic(spec: GenericSpec, mol: Chem.Mol, sw: Switches) -> GenericHit | GenericMiss | None:
+    """A hit, the closest miss (core present, a residue not allowed), or None when the core is absent."""
+    matches: Iterable[tuple[int, ...]] = mol.GetSubstructMatches(spec.core, uniquify=False, maxMatches=1000)
+    closest: GenericMiss | None = None
+    for match in matches:
+        result = _evaluate_mapping(spec, mol, match, sw)
+        if isinstance(result, GenericHit):
+            mass = Descriptors.MolWt(mol)  # type: ignore[attr-defined]  # average molecular mass
+            if spec.max_mass is not None and mass > spec.max_mass:
+                return GenericMiss(f"molecular mass {mass:.1f} u is over {spec.max_mass:g} u")
+            return result
+        if closest is None or result.blocking.count(";") < closest.blocking.count(";"):
+            closest = result  # the mapping with the fewest problems is the nearest miss
+    return closest

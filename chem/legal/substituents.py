@@ -1,0 +1,143 @@
+"""Substituent classes of the generic definitions, as small predicates over a residue fragment.
+
+A *fragment* is a connected set of atoms outside the matched core, with the core atoms it is
+bonded to. The statutory words ("alkyl", "alkoxy", "alkylenedioxy", "haloalkyl", "halide") have no
+statutory definition; the readings here follow uk-law.md §4.2, and the open questions are
+switches (``Switches``) with documented defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdkit import Chem
+
+__all__ = ["Fragment", "Switches", "CLASSES", "classify_fragment"]
+
+HALOGENS = frozenset({9, 17, 35, 53})
+
+
+@dataclass(frozen=True)
+class Switches:
+    """Interpretive choices (uk-law.md §6.10). Defaults are the narrower reading."""
+
+    alkyl_includes_cycloalkyl: bool = False  # is cyclopropyl an "alkyl"? (King 2009 reads alkyl as acyclic)
+    n_alkyl_includes_dialkyl: bool = False  # phenethylamines 1(c): "an N-alkyl…" read as one alkyl group
+
+
+@dataclass(frozen=True)
+class Fragment:
+    atoms: frozenset[int]
+    anchors: tuple[tuple[int, int], ...]  # (core atom index, fragment atom index) per bond to the core
+    mol: Chem.Mol
+
+    @property
+    def core_atoms(self) -> frozenset[int]:
+        return frozenset(c for c, _ in self.anchors)
+
+    def atom(self, idx: int) -> Chem.Atom:
+        return self.mol.GetAtomWithIdx(idx)
+
+    def carbons(self) -> int:
+        return sum(1 for i in self.atoms if self.atom(i).GetAtomicNum() == 6)
+
+    def in_ring_within(self) -> bool:
+        """True if the fragment contains a ring of its own atoms."""
+        ri = self.mol.GetRingInfo()
+        return any(set(r) <= self.atoms for r in ri.AtomRings())
+
+
+def _single_bond_anchor(f: Fragment) -> bool:
+    if len(f.anchors) != 1:
+        return False
+    core, atom = f.anchors[0]
+    bond = f.mol.GetBondBetweenAtoms(core, atom)
+    return bond is not None and bond.GetBondType() == Chem.BondType.SINGLE
+
+
+def _saturated_carbons(f: Fragment, atoms: frozenset[int], sw: Switches) -> bool:
+    for i in atoms:
+        a = f.atom(i)
+        if a.GetAtomicNum() != 6 or a.GetIsAromatic() or a.GetHybridization() != Chem.HybridizationType.SP3:
+            return False
+    if not sw.alkyl_includes_cycloalkyl:
+        ri = f.mol.GetRingInfo()
+        if any(ri.NumAtomRings(i) for i in atoms):
+            return False
+    return True
+
+
+def is_alkyl(f: Fragment, sw: Switches) -> bool:
+    return _single_bond_anchor(f) and _saturated_carbons(f, f.atoms, sw)
+
+
+def is_halide(f: Fragment, sw: Switches) -> bool:
+    return _single_bond_anchor(f) and len(f.atoms) == 1 and f.atom(next(iter(f.atoms))).GetAtomicNum() in HALOGENS
+
+
+def is_haloalkyl(f: Fragment, sw: Switches) -> bool:
+    if not _single_bond_anchor(f):
+        return False
+    carbons = frozenset(i for i in f.atoms if f.atom(i).GetAtomicNum() == 6)
+    halos = [i for i in f.atoms if f.atom(i).GetAtomicNum() in HALOGENS]
+    if not halos or len(carbons) + len(halos) != len(f.atoms):
+        return False
+    return f.atom(f.anchors[0][1]).GetAtomicNum() == 6 and _saturated_carbons(f, carbons, sw)
+
+
+def is_alkoxy(f: Fragment, sw: Switches) -> bool:
+    if not _single_bond_anchor(f):
+        return False
+    first = f.anchors[0][1]
+    if f.atom(first).GetAtomicNum() != 8:
+        return False
+    rest = f.atoms - {first}
+    return bool(rest) and f.atom(first).GetDegree() == 2 and _saturated_carbons(f, frozenset(rest), sw)
+
+
+def is_alkylenedioxy(f: Fragment, sw: Switches) -> bool:
+    """–O–(CH2)n–O– bridging two adjacent core atoms (a fused ring: methylenedioxy in MDMA, methylone)."""
+    if len(f.anchors) != 2 or len(f.core_atoms) != 2:
+        return False
+    (c1, o1), (c2, o2) = f.anchors
+    if f.mol.GetBondBetweenAtoms(c1, c2) is None:
+        return False
+    if o1 == o2 or f.atom(o1).GetAtomicNum() != 8 or f.atom(o2).GetAtomicNum() != 8:
+        return False
+    carbons = f.atoms - {o1, o2}
+    if not carbons:
+        return False
+    for i in carbons:
+        a = f.atom(i)
+        if a.GetAtomicNum() != 6 or a.GetIsAromatic() or a.GetHybridization() != Chem.HybridizationType.SP3:
+            return False
+    return True
+
+
+def is_univalent(f: Fragment, sw: Switches) -> bool:
+    """Any group joined to one core atom by one single bond (not forming a ring with the core)."""
+    return _single_bond_anchor(f)
+
+
+def is_n_ring(f: Fragment, sw: Switches) -> bool:
+    """The nitrogen included in a cyclic structure made of the fragment alone (pyrrolidino, piperidino…)."""
+    return len(f.anchors) == 2 and len(f.core_atoms) == 1
+
+
+CLASSES = {
+    "alkyl": is_alkyl,
+    "alkoxy": is_alkoxy,
+    "haloalkyl": is_haloalkyl,
+    "halide": is_halide,
+    "alkylenedioxy": is_alkylenedioxy,
+    "univalent": is_univalent,
+    "n_ring": is_n_ring,
+}
+
+
+def classify_fragment(f: Fragment, allowed: tuple[str, ...], sw: Switches) -> str | None:
+    """The first allowed class the fragment belongs to, else None."""
+    for name in allowed:
+        if CLASSES[name](f, sw):
+            return name
+    return None

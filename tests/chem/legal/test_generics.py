@@ -1,0 +1,102 @@
+"""Generic definitions: positives, express exclusions and near misses (sources in each row's comment)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from chem.legal import LegalEngine
+
+ON = dt.date(2021, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def engine() -> LegalEngine:
+    return LegalEngine()
+
+
+# (id, SMILES, rule that must capture it) -- uk-law.md §2.6 (1(aa) text V) and §2.2 (1(c) text V)
+CAPTURED = [
+    ("mephedrone", "CNC(C)C(=O)c1ccc(C)cc1", "MDA-S2-P2-1(aa)"),  # 4-methyl (alkyl), N-methyl
+    ("3-CMC", "CNC(C)C(=O)c1cccc(Cl)c1", "MDA-S2-P2-1(aa)"),  # halide
+    ("4-CMC", "CNC(C)C(=O)c1ccc(Cl)cc1", "MDA-S2-P2-1(aa)"),
+    ("methylone", "CNC(C)C(=O)c1ccc2OCOc2c1", "MDA-S2-P2-1(aa)"),  # alkylenedioxy (fused ring, §4.3 trap)
+    ("eutylone", "CCC(NCC)C(=O)c1ccc2OCOc2c1", "MDA-S2-P2-1(aa)"),  # + 3-alkyl
+    ("MDPV", "CCCC(N1CCCC1)C(=O)c1ccc2OCOc2c1", "MDA-S2-P2-1(aa)"),  # N in a cyclic structure
+    ("alpha-PVP", "CCCC(N1CCCC1)C(=O)c1ccccc1", "MDA-S2-P2-1(aa)"),  # no ring substituent needed
+    ("pentedrone", "CCCC(NC)C(=O)c1ccccc1", "MDA-S2-P2-1(aa)"),
+    ("4-MEC", "CCNC(C)C(=O)c1ccc(C)cc1", "MDA-S2-P2-1(aa)"),
+    ("4-CF3-methcathinone", "CNC(C)C(=O)c1ccc(C(F)(F)F)cc1", "MDA-S2-P2-1(aa)"),  # haloalkyl is in 1(aa)
+    ("MDMA", "CNC(C)Cc1ccc2OCOc2c1", "MDA-S2-P1-1(c)"),  # alkylenedioxy + alpha-methyl + N-methyl
+    ("MDA", "CC(N)Cc1ccc2OCOc2c1", "MDA-S2-P1-1(c)"),
+    ("4-FA", "CC(N)Cc1ccc(F)cc1", "MDA-S2-P1-1(c)"),  # §7: Class A though amphetamine is B
+    ("2C-B", "COc1cc(CCN)c(OC)cc1Br", "MDA-S2-P1-1(c)"),
+    ("2C-TFM", "COc1cc(CCN)c(OC)cc1C(F)(F)F", "MDA-S2-P1-1(c)"),  # CF3 as "other univalent" (§2.2 [I])
+    ("DOB", "COc1cc(CC(C)N)c(OC)cc1Br", "MDA-S2-P1-1(c)"),
+    ("4-methylamphetamine", "CC(N)Cc1ccc(C)cc1", "MDA-S2-P1-1(c)"),
+]
+
+
+@pytest.mark.parametrize(("name", "smiles", "rule"), CAPTURED, ids=[c[0] for c in CAPTURED])
+def test_generic_captures(engine, name, smiles, rule):
+    r = engine.classify(smiles, ON, ident=name)
+    assert r["rule"] == rule and r["basis"] == "generic", r
+    assert r["status"] == ("B" if rule.endswith("(aa)") else "A")
+    assert r["matched_atoms"] and "Captured by" in r["explanation"]
+
+
+# Structures that meet a core but not the clause: (id, SMILES, rule, text in the blocking modification)
+OUTSIDE = [
+    ("bupropion", "CC(NC(C)(C)C)C(=O)c1cccc(Cl)c1", "MDA-S2-P2-1(aa)", "bupropion"),  # express exclusion §2.6
+    ("cathinone", "CC(N)C(=O)c1ccccc1", "MDA-S2-P2-1(aa)", "cathinone"),
+    ("diethylpropion", "CCN(CC)C(C)C(=O)c1ccccc1", "MDA-S2-P2-1(aa)", "diethylpropion"),
+    ("pyrovalerone", "CCCC(N1CCCC1)C(=O)c1ccc(C)cc1", "MDA-S2-P2-1(aa)", "pyrovalerone"),
+    ("methoxyphenamine", "CNC(C)Cc1ccccc1OC", "MDA-S2-P1-1(c)", "methoxyphenamine"),  # §7
+    ("amphetamine", "CC(N)Cc1ccccc1", "MDA-S2-P1-1(c)", "no qualifying substituent"),  # §7
+    ("methamphetamine", "CNC(C)Cc1ccccc1", "MDA-S2-P1-1(c)", "no qualifying substituent"),
+    ("4-CF3-amphetamine", "CC(N)Cc1ccc(C(F)(F)F)cc1", "MDA-S2-P1-1(c)", "is not alkyl"),  # haloalkyl not in 1(c)
+    ("ephenidine", "CCNC(Cc1ccccc1)c1ccccc1", "MDA-S2-P1-1(c)", "alpha carbon"),  # alpha-phenyl, §4.3
+    ("beta-methoxy-PEA", "COC(CN)c1ccc(C)cc1", "MDA-S2-P1-1(c)", "no substitution is allowed"),  # beta-substituted
+    ("naphyrone-like (2-naphthyl)", "CCCC(N1CCCC1)C(=O)c1ccc2ccccc2c1", "MDA-S2-P2-1(aa)", "is not"),  # fused ring
+]
+
+
+@pytest.mark.parametrize(("name", "smiles", "rule", "blocking"), OUTSIDE, ids=[c[0] for c in OUTSIDE])
+def test_generic_near_misses_and_exclusions(engine, name, smiles, rule, blocking):
+    r = engine.classify(smiles, ON, ident=name)
+    assert r["rule"] != rule, r
+    misses = {m["rule"]: m for m in r["near_misses"]}
+    assert rule in misses, r["near_misses"]
+    assert blocking in misses[rule]["blocking_modification"]
+
+
+@pytest.mark.parametrize(
+    ("smiles", "day", "status"),
+    [
+        ("CNC(C)C(=O)c1ccc(C)cc1", dt.date(2010, 4, 15), "not_controlled"),  # day before SI 2010/1207
+        ("CNC(C)C(=O)c1ccc(C)cc1", dt.date(2010, 4, 16), "B"),  # in force 16 Apr 2010
+        ("CC(NC)C(=O)c1ccc(C)cc1Cl", dt.date(2016, 5, 25), "B"),
+        ("CC(=O)C(C)NC", dt.date(2016, 5, 25), "not_controlled"),  # uncaptured, before the PSA
+        ("CC(=O)C(C)NC", dt.date(2016, 5, 26), "PSA"),  # PSA in force 26 May 2016
+    ],
+    ids=["mephedrone-day-before", "mephedrone-in-force", "controlled-before-psa", "before-psa", "psa-day"],
+)
+def test_dates(engine, smiles, day, status):
+    assert engine.classify(smiles, day)["status"] == status
+
+
+def test_invalid_structure_is_reported_not_raised(engine):
+    r = engine.classify("C1CC(", ON, ident="broken")
+    assert r["status"] == "invalid" and r["inchikey"] is None and "syntax" in r["explanation"]
+
+
+def test_salt_and_stereo_forms_decide_like_the_parent(engine):
+    a = engine.classify("CN[C@@H](C)C(=O)c1ccc(C)cc1.Cl", ON)
+    assert a["status"] == "B" and a["smiles"] == "CN[C@@H](C)C(=O)c1ccc(C)cc1"
+
+
+def test_every_generic_rule_meets_the_contract(engine):
+    for rule in engine.rules.of_kind("generic"):
+        assert rule.generic is not None and rule.citation and rule.instrument and rule.in_force
+        assert rule.confidence in {"V", "P", "M", "I", "U"} and rule.text
