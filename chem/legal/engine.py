@@ -58,6 +58,7 @@ class LegalEngine:
         self.rules = rules or load_rules()
         self.switches = switches or Switches()
         self.structures = structures or StandardiseCache()
+        self._class_of = {r.id: r.drug_class or "" for r in self.rules.rules}
         self._named: dict[str, list[tuple[Rule, NamedEntry]]] = {}
         for rule in self.rules.rules:
             for e in rule.entries:
@@ -159,6 +160,9 @@ class LegalEngine:
 
     def _controlled(self, c: _Candidate, near: list[dict[str, Any]], caveats: list[str]) -> dict[str, Any]:
         r = c.rule
+        # once captured, only a near miss of a higher class still tells the reader something
+        rank = CLASS_RANK.get(r.drug_class or "", 0)
+        near = [n for n in near if CLASS_RANK.get(self._class_of.get(n["rule"], ""), 0) > rank]
         status = "TCDO" if r.kind == "tcdo" else r.drug_class
         tags = [r.confidence] + ([c.entry.confidence] if c.entry else [])
         if c.basis == "generic":

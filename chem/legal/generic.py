@@ -37,10 +37,22 @@ class Position:
 
 
 @dataclass(frozen=True)
+class RingSystem:
+    """A core atom whose whole ring system (fused rings) belongs to the core, e.g. "any monocyclic, or
+    fused-polycyclic ring system (not being a phenyl ring or alkylenedioxyphenyl ring system)"."""
+
+    atom: int  # map number of the ring atom bonded to the rest of the core
+    position: str  # the position (by name) whose substituent rules apply to the ring system's atoms
+    not_phenyl: bool = False
+    not_alkylenedioxyphenyl: bool = False
+
+
+@dataclass(frozen=True)
 class GenericSpec:
     core_smarts: str
     positions: tuple[Position, ...]
     max_mass: float | None = None
+    ring_system: RingSystem | None = None
     core: Chem.Mol = field(init=False, compare=False, repr=False)
     map_index: dict[int, int] = field(init=False, compare=False, repr=False)
 
@@ -70,7 +82,20 @@ class GenericSpec:
             )
             for p in data["positions"]
         )
-        return cls(core_smarts=data["core"], positions=positions, max_mass=data.get("max_mass"))
+        rs = data.get("ring_system")
+        ring = (
+            RingSystem(
+                atom=int(rs["atom"]),
+                position=str(rs["position"]),
+                not_phenyl=bool(rs.get("not_phenyl", False)),
+                not_alkylenedioxyphenyl=bool(rs.get("not_alkylenedioxyphenyl", False)),
+            )
+            if rs
+            else None
+        )
+        if ring is not None and ring.position not in {p.name for p in positions}:
+            raise ValueError(f"ring_system position {ring.position!r} is not a position of the rule")
+        return cls(core_smarts=data["core"], positions=positions, max_mass=data.get("max_mass"), ring_system=ring)
 
 
 @dataclass(frozen=True)
@@ -112,6 +137,42 @@ def _fragments(mol: Chem.Mol, core_atoms: set[int]) -> list[Fragment]:
     return out
 
 
+def _ring_system(mol: Chem.Mol, atom: int) -> set[int]:
+    rings = [set(r) for r in mol.GetRingInfo().AtomRings()]
+    system = set()
+    frontier = [r for r in rings if atom in r]
+    while frontier:
+        ring = frontier.pop()
+        if ring <= system:
+            continue
+        system |= ring
+        frontier.extend(r for r in rings if r & ring and not r <= system)
+    return system
+
+
+def _is_benzene(mol: Chem.Mol, ring: set[int]) -> bool:
+    return len(ring) == 6 and all(
+        mol.GetAtomWithIdx(i).GetIsAromatic() and mol.GetAtomWithIdx(i).GetAtomicNum() == 6 for i in ring
+    )
+
+
+def _excluded_ring_system(mol: Chem.Mol, system: set[int], rs: RingSystem) -> str | None:
+    rings = [set(r) for r in mol.GetRingInfo().AtomRings() if set(r) <= system]
+    benzenes = [r for r in rings if _is_benzene(mol, r)]
+    if rs.not_phenyl and len(rings) == 1 and benzenes:
+        return "the ring system is a phenyl ring"
+    if rs.not_alkylenedioxyphenyl and len(benzenes) == 1 and len(rings) == 2:
+        other = next(r for r in rings if r is not benzenes[0])
+        extra = other - benzenes[0]
+        oxygens = [i for i in extra if mol.GetAtomWithIdx(i).GetAtomicNum() == 8]
+        carbons = [
+            i for i in extra if mol.GetAtomWithIdx(i).GetAtomicNum() == 6 and not mol.GetAtomWithIdx(i).GetIsAromatic()
+        ]
+        if len(oxygens) == 2 and len(carbons) == len(extra) - 2:
+            return "the ring system is an alkylenedioxyphenyl ring system"
+    return None
+
+
 def _fragment_smiles(f: Fragment) -> str:
     return Chem.MolFragmentToSmiles(f.mol, atomsToUse=sorted(f.atoms), canonical=True)
 
@@ -124,6 +185,16 @@ def _evaluate_mapping(
     for p in spec.positions:
         for m in p.atoms:
             label[match[spec.map_index[m]]] = p
+    if spec.ring_system is not None:
+        rs = spec.ring_system
+        system = _ring_system(mol, match[spec.map_index[rs.atom]])
+        excluded = _excluded_ring_system(mol, system, rs)
+        if excluded:
+            return GenericMiss(excluded)
+        pos = next(p for p in spec.positions if p.name == rs.position)
+        core_atoms |= system
+        for i in system:
+            label[i] = pos
     groups: dict[str, list[tuple[Fragment, str | None]]] = {p.name: [] for p in spec.positions}
     problems: list[str] = []
     for f in _fragments(mol, core_atoms):
