@@ -139,7 +139,7 @@ def _fragments(mol: Chem.Mol, core_atoms: set[int]) -> list[Fragment]:
 
 def _ring_system(mol: Chem.Mol, atom: int) -> set[int]:
     rings = [set(r) for r in mol.GetRingInfo().AtomRings()]
-    system = set()
+    system: set[int] = set()
     frontier = [r for r in rings if atom in r]
     while frontier:
         ring = frontier.pop()
@@ -203,13 +203,13 @@ def _evaluate_mapping(
             where = "a core atom where no substitution is allowed" if None in positions else "two positions"
             problems.append(f"{_fragment_smiles(f)} on {where}")
             continue
-        pos = positions.pop()
-        assert pos is not None
-        kind = classify_fragment(f, pos.qualifying, sw)
-        if kind is not None and pos.max_carbons is not None and f.carbons() > pos.max_carbons:
-            problems.append(f"{_fragment_smiles(f)} at {pos.name}: more than {pos.max_carbons} carbon atoms")
+        found_pos = positions.pop()
+        assert found_pos is not None
+        kind = classify_fragment(f, found_pos.qualifying, sw)
+        if kind is not None and found_pos.max_carbons is not None and f.carbons() > found_pos.max_carbons:
+            problems.append(f"{_fragment_smiles(f)} at {found_pos.name}: more than {found_pos.max_carbons} carbon atoms")
             continue
-        groups[pos.name].append((f, kind))
+        groups[found_pos.name].append((f, kind))
     mods = []
     for p in spec.positions:
         found = groups[p.name]
