@@ -207,7 +207,8 @@ def _evaluate_mapping(
         assert found_pos is not None
         kind = classify_fragment(f, found_pos.qualifying, sw)
         if kind is not None and found_pos.max_carbons is not None and f.carbons() > found_pos.max_carbons:
-            problems.append(f"{_fragment_smiles(f)} at {found_pos.name}: more than {found_pos.max_carbons} carbon atoms")
+            limit = found_pos.max_carbons
+            problems.append(f"{_fragment_smiles(f)} at {found_pos.name}: more than {limit} carbon atoms")
             continue
         groups[found_pos.name].append((f, kind))
     mods = []
