@@ -82,10 +82,9 @@ class LegalEngine:
         for e in rule.exclusions:
             if e.key == s.inchikey_nostereo:
                 return f"expressly excluded from {rule.id} ({e.name})"
-        if rule.exclude_named_same_class:
-            for r, e in self._named_hits(s, day, ("named",)):
-                if r.drug_class == rule.drug_class:
-                    return f"excluded from {rule.id}: named in the same Part ({e.name}, {r.instrument})"
+        for r, e in self._named_hits(s, day, ("named",)):
+            if r.drug_class in rule.exclude_named_in:
+                return f"excluded from {rule.id}: named in Class {r.drug_class} ({e.name}, {r.instrument})"
         return None
 
     # -- the decision --------------------------------------------------------------------------------------
@@ -114,6 +113,7 @@ class LegalEngine:
         base |= {"smiles": s.smiles, "inchikey": s.inchikey, "event_ids": []}
         candidates: list[_Candidate] = []
         near: list[dict[str, Any]] = []
+        caveats_partial: list[str] = []
         all_atoms = tuple(range(mol.GetNumAtoms()))
         for rule, e in self._named_hits(s, on_date, ("named",)):
             candidates.append(_Candidate(rule, "named", e, all_atoms, f"named as {e.name}"))
@@ -136,6 +136,8 @@ class LegalEngine:
                 mods = "; ".join(result.modifications) or "no modification"
                 candidates.append(_Candidate(rule, "generic", None, result.matched_atoms, mods))
             elif isinstance(result, GenericMiss):
+                if rule.partial:
+                    caveats_partial.append(rule.id)
                 near.append(
                     {
                         "rule": rule.id,
@@ -144,7 +146,7 @@ class LegalEngine:
                         "explanation": f"Has the {rule.name} core, but {result.blocking}: outside {rule.id}.",
                     }
                 )
-        caveats: list[str] = []
+        caveats: list[str] = ["partial_rule"] if caveats_partial else []
         if any(e.stereo_specific and not s.has_stereo for _, e in self._named.get(s.inchikey_nostereo, ())):
             caveats.append("stereo_dependent")
         if candidates:
@@ -160,6 +162,8 @@ class LegalEngine:
 
     def _controlled(self, c: _Candidate, near: list[dict[str, Any]], caveats: list[str]) -> dict[str, Any]:
         r = c.rule
+        if r.partial and "partial_rule" not in caveats:
+            caveats = [*caveats, "partial_rule"]
         # once captured, only a near miss of a higher class still tells the reader something
         rank = CLASS_RANK.get(r.drug_class or "", 0)
         near = [n for n in near if CLASS_RANK.get(self._class_of.get(n["rule"], ""), 0) > rank]

@@ -17,6 +17,9 @@ from rdkit.Chem import Descriptors
 
 from chem.legal.substituents import CLASSES, Fragment, Switches, classify_fragment
 
+POSITION_KEYS = {"name", "atoms", "qualifying", "further", "min_qualifying", "max_groups", "max_carbons", "carbon_caps"}
+SPEC_KEYS = {"core", "positions", "max_mass", "ring_system", "min_modifications"}
+
 __all__ = ["Position", "GenericSpec", "GenericHit", "GenericMiss", "evaluate_generic"]
 
 
@@ -28,7 +31,8 @@ class Position:
     further: tuple[str, ...] = ()  # also allowed once at least one qualifying group is present
     min_qualifying: int = 0
     max_groups: int | None = None
-    max_carbons: int | None = None  # per group
+    max_carbons: int | None = None  # per group, any class
+    carbon_caps: tuple[tuple[str, int], ...] = ()  # per class, e.g. (("alkoxy", 5),) for "alkoxy containing up to five"
 
     def __post_init__(self) -> None:
         for c in (*self.qualifying, *self.further):
@@ -53,6 +57,7 @@ class GenericSpec:
     positions: tuple[Position, ...]
     max_mass: float | None = None
     ring_system: RingSystem | None = None
+    min_modifications: int = 0  # "structurally derived … by modification": the parent itself is not caught
     core: Chem.Mol = field(init=False, compare=False, repr=False)
     map_index: dict[int, int] = field(init=False, compare=False, repr=False)
 
@@ -79,9 +84,17 @@ class GenericSpec:
                 min_qualifying=int(p.get("min_qualifying", 0)),
                 max_groups=p.get("max_groups"),
                 max_carbons=p.get("max_carbons"),
+                carbon_caps=tuple((str(k), int(v)) for k, v in (p.get("carbon_caps") or {}).items()),
             )
             for p in data["positions"]
         )
+        for p in data["positions"]:
+            unknown = set(p) - POSITION_KEYS
+            if unknown:
+                raise ValueError(f"position {p.get('name')!r}: unknown key(s) {', '.join(sorted(unknown))}")
+        unknown = set(data) - SPEC_KEYS
+        if unknown:
+            raise ValueError(f"unknown key(s) {', '.join(sorted(unknown))}")
         rs = data.get("ring_system")
         ring = (
             RingSystem(
@@ -95,7 +108,13 @@ class GenericSpec:
         )
         if ring is not None and ring.position not in {p.name for p in positions}:
             raise ValueError(f"ring_system position {ring.position!r} is not a position of the rule")
-        return cls(core_smarts=data["core"], positions=positions, max_mass=data.get("max_mass"), ring_system=ring)
+        return cls(
+            core_smarts=data["core"],
+            positions=positions,
+            max_mass=data.get("max_mass"),
+            ring_system=ring,
+            min_modifications=int(data.get("min_modifications", 0)),
+        )
 
 
 @dataclass(frozen=True)
@@ -206,8 +225,8 @@ def _evaluate_mapping(
         found_pos = positions.pop()
         assert found_pos is not None
         kind = classify_fragment(f, found_pos.qualifying, sw)
-        if kind is not None and found_pos.max_carbons is not None and f.carbons() > found_pos.max_carbons:
-            limit = found_pos.max_carbons
+        limit = dict(found_pos.carbon_caps).get(kind or "", found_pos.max_carbons)
+        if kind is not None and limit is not None and f.carbons() > limit:
             problems.append(f"{_fragment_smiles(f)} at {found_pos.name}: more than {limit} carbon atoms")
             continue
         groups[found_pos.name].append((f, kind))
@@ -228,6 +247,8 @@ def _evaluate_mapping(
                     mods.append(f"{_fragment_smiles(f)} at {p.name} (other univalent substituent)")
             else:
                 mods.append(f"{_fragment_smiles(f)} at {p.name} ({k.replace('_', ' ')})")
+    if not problems and len(mods) < spec.min_modifications:
+        problems.append("no modification of the parent compound")
     if problems:
         return GenericMiss("; ".join(problems))
     matched = set(core_atoms)

@@ -61,7 +61,8 @@ class Rule:
     entries: tuple[NamedEntry, ...] = ()
     generic: GenericSpec | None = None
     exclusions: tuple[NamedEntry, ...] = ()
-    exclude_named_same_class: bool = False
+    exclude_named_in: tuple[str, ...] = ()  # classes whose named entries the clause carves out ("(a) above")
+    partial: bool = False  # the statutory text is only partly known: decisions carry the partial_rule caveat
 
     def in_force_on(self, day: dt.date) -> bool:
         return self.in_force is not None and self.in_force <= day and (self.end is None or day < self.end)
@@ -112,10 +113,36 @@ def _entry(data: dict[str, Any], where: str) -> NamedEntry:
     )
 
 
+RULE_KEYS = {
+    "id",
+    "kind",
+    "class",
+    "name",
+    "instrument",
+    "citation",
+    "url",
+    "in_force",
+    "end",
+    "confidence",
+    "source",
+    "text",
+    "offence_scope",
+    "substances",
+    "generic",
+    "exclusions",
+    "exclude_named_in",
+    "partial",
+    "note",
+}
+
+
 def _rule(path: Path, data: dict[str, Any]) -> Rule:
     where = str(path.name)
     if not isinstance(data, dict):
         raise RuleFileError(f"{where}: expected a mapping at the top level")
+    unknown = set(data) - RULE_KEYS
+    if unknown:
+        raise RuleFileError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     kind = data.get("kind")
     if kind not in KINDS:
         raise RuleFileError(f"{where}: kind {kind!r} not one of {sorted(KINDS)}")
@@ -160,7 +187,8 @@ def _rule(path: Path, data: dict[str, Any]) -> Rule:
         entries=entries,
         generic=generic,
         exclusions=exclusions,
-        exclude_named_same_class=bool(data.get("exclude_named_same_class", False)),
+        exclude_named_in=tuple(data.get("exclude_named_in") or ()),
+        partial=bool(data.get("partial", False)),
     )
 
 

@@ -119,6 +119,106 @@ def is_univalent(f: Fragment, sw: Switches) -> bool:
     return _single_bond_anchor(f)
 
 
+def _acyclic_carbons(f: Fragment, atoms: frozenset[int]) -> bool:
+    ri = f.mol.GetRingInfo()
+    return all(
+        f.atom(i).GetAtomicNum() == 6 and not f.atom(i).GetIsAromatic() and not ri.NumAtomRings(i) for i in atoms
+    )
+
+
+def is_alkenyl(f: Fragment, sw: Switches) -> bool:
+    if not _single_bond_anchor(f) or not _acyclic_carbons(f, f.atoms):
+        return False
+    bonds = [f.mol.GetBondBetweenAtoms(a, b) for a in f.atoms for b in f.atoms if a < b]
+    return any(b is not None and b.GetBondType() == Chem.BondType.DOUBLE for b in bonds)
+
+
+def _single_atom(f: Fragment, number: int) -> bool:
+    return len(f.atoms) == 1 and f.atom(next(iter(f.atoms))).GetAtomicNum() == number
+
+
+def is_hydroxy(f: Fragment, sw: Switches) -> bool:
+    return _single_bond_anchor(f) and _single_atom(f, 8) and f.atom(next(iter(f.atoms))).GetTotalNumHs() == 1
+
+
+def is_amino(f: Fragment, sw: Switches) -> bool:
+    return _single_bond_anchor(f) and _single_atom(f, 7) and f.atom(next(iter(f.atoms))).GetTotalNumHs() == 2
+
+
+def is_oxo(f: Fragment, sw: Switches) -> bool:
+    """=O on a ring carbon (2-amino-2-phenylcyclohexanone in 1(d))."""
+    if len(f.anchors) != 1 or not _single_atom(f, 8):
+        return False
+    bond = f.mol.GetBondBetweenAtoms(*f.anchors[0])
+    return bond is not None and bond.GetBondType() == Chem.BondType.DOUBLE
+
+
+def _hetero_then_alkyl(f: Fragment, sw: Switches, element: int) -> frozenset[int] | None:
+    if not _single_bond_anchor(f):
+        return None
+    first = f.anchors[0][1]
+    if f.atom(first).GetAtomicNum() != element or f.atom(first).GetDegree() != 2:
+        return None
+    return f.atoms - {first}
+
+
+def is_thioalkyl(f: Fragment, sw: Switches) -> bool:
+    rest = _hetero_then_alkyl(f, sw, 16)
+    return bool(rest) and _saturated_carbons(f, rest, sw)  # type: ignore[arg-type]
+
+
+def is_haloalkoxy(f: Fragment, sw: Switches) -> bool:
+    rest = _hetero_then_alkyl(f, sw, 8)
+    if not rest:
+        return False
+    carbons = frozenset(i for i in rest if f.atom(i).GetAtomicNum() == 6)
+    halos = [i for i in rest if f.atom(i).GetAtomicNum() in HALOGENS]
+    return (
+        bool(halos) and bool(carbons) and len(carbons) + len(halos) == len(rest) and _saturated_carbons(f, carbons, sw)
+    )
+
+
+def is_hydroxyalkyl(f: Fragment, sw: Switches) -> bool:
+    if not _single_bond_anchor(f) or f.atom(f.anchors[0][1]).GetAtomicNum() != 6:
+        return False
+    oxygens = [i for i in f.atoms if f.atom(i).GetAtomicNum() == 8]
+    carbons = frozenset(f.atoms - set(oxygens))
+    return (
+        bool(oxygens)
+        and all(f.atom(i).GetTotalNumHs() == 1 and f.atom(i).GetDegree() == 1 for i in oxygens)
+        and _saturated_carbons(f, carbons, sw)
+    )
+
+
+def _matches(f: Fragment, smarts: str) -> bool:
+    if not _single_bond_anchor(f):
+        return False
+    sub = Chem.MolFromSmiles(Chem.MolFragmentToSmiles(f.mol, atomsToUse=sorted(f.atoms)))
+    pattern = Chem.MolFromSmarts(smarts)
+    return sub is not None and sub.GetNumAtoms() == pattern.GetNumAtoms() and sub.HasSubstructMatch(pattern)
+
+
+def is_nitro(f: Fragment, sw: Switches) -> bool:
+    return len(f.atoms) == 3 and _matches(f, "[N+](=O)[O-]")
+
+
+def is_cyano(f: Fragment, sw: Switches) -> bool:
+    return len(f.atoms) == 2 and _matches(f, "C#N")
+
+
+def is_acetyloxy(f: Fragment, sw: Switches) -> bool:
+    return len(f.atoms) == 4 and f.atom(f.anchors[0][1]).GetAtomicNum() == 8 and _matches(f, "O-C(=O)-[CH3]")
+
+
+def is_alkylsulphonyl(f: Fragment, sw: Switches) -> bool:
+    if not _single_bond_anchor(f) or f.atom(f.anchors[0][1]).GetAtomicNum() != 16:
+        return False
+    sulfur = f.anchors[0][1]
+    oxos = [n.GetIdx() for n in f.atom(sulfur).GetNeighbors() if n.GetAtomicNum() == 8]
+    rest = f.atoms - {sulfur, *oxos}
+    return len(oxos) == 2 and bool(rest) and _saturated_carbons(f, frozenset(rest), sw)
+
+
 def is_n_ring(f: Fragment, sw: Switches) -> bool:
     """The nitrogen included in a cyclic structure made of the fragment alone (pyrrolidino, piperidino…)."""
     return len(f.anchors) == 2 and len(f.core_atoms) == 1
@@ -132,6 +232,17 @@ CLASSES = {
     "alkylenedioxy": is_alkylenedioxy,
     "univalent": is_univalent,
     "n_ring": is_n_ring,
+    "alkenyl": is_alkenyl,
+    "hydroxy": is_hydroxy,
+    "amino": is_amino,
+    "oxo": is_oxo,
+    "thioalkyl": is_thioalkyl,
+    "haloalkoxy": is_haloalkoxy,
+    "hydroxyalkyl": is_hydroxyalkyl,
+    "nitro": is_nitro,
+    "cyano": is_cyano,
+    "acetyloxy": is_acetyloxy,
+    "alkylsulphonyl": is_alkylsulphonyl,
 }
 
 

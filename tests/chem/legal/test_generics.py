@@ -112,3 +112,70 @@ def test_every_generic_rule_meets_the_contract(engine):
     for rule in engine.rules.of_kind("generic"):
         assert rule.generic is not None and rule.citation and rule.instrument and rule.in_force
         assert rule.confidence in {"V", "P", "M", "I", "U"} and rule.text
+
+
+# Tryptamines (uk-law.md §2.1; §7 AMT date edge), arylcyclohexylamines (§2.9), nitazenes (§2.4; §7)
+DATED = [
+    ("DMT-1990", "CN(C)CCc1c[nH]c2ccccc12", dt.date(1990, 1, 1), "A", "MDA-S2-P1-1(b)-1977"),
+    ("psilocin-2010", "CN(C)CCc1c[nH]c2cccc(O)c12", dt.date(2010, 1, 1), "A", "MDA-S2-P1-1(b)-1977"),
+    ("AMT-2015-01-06", "CC(N)Cc1c[nH]c2ccccc12", dt.date(2015, 1, 6), "not_controlled", None),  # §7
+    ("AMT-2015-01-07", "CC(N)Cc1c[nH]c2ccccc12", dt.date(2015, 1, 7), "A", "MDA-S2-P1-1(b)-2015"),  # §7
+    ("5-MeO-DALT-2016", "COc1ccc2[nH]cc(CCN(CC=C)CC=C)c2c1", dt.date(2016, 6, 1), "A", "MDA-S2-P1-1(b)-2015"),
+    ("3-MeO-PCP", "COc1cccc(c1)C1(CCCCC1)N1CCCCC1", dt.date(2020, 1, 1), "B", "MDA-S2-P2-1(d)"),  # §7
+    ("methoxetamine-2013-02-26", "CCNC1(CCCCC1=O)c1cccc(OC)c1", dt.date(2013, 2, 26), "B", "MDA-S2-P2-1(d)"),
+    (
+        "metonitazepyne-2025",
+        "COc1ccc(Cc2nc3cc([N+](=O)[O-])ccc3n2CCN2CCCC2)cc1",
+        dt.date(2025, 1, 15),
+        "A",
+        "MDA-S2-P1-1(ea)",
+    ),  # §7: Class A from 15 Jan 2025 by the generic only
+    ("metonitazepyne-2024", "COc1ccc(Cc2nc3cc([N+](=O)[O-])ccc3n2CCN2CCCC2)cc1", dt.date(2024, 12, 1), "PSA", None),
+]
+
+
+@pytest.mark.parametrize(("name", "smiles", "day", "status", "rule"), DATED, ids=[d[0] for d in DATED])
+def test_dated_generics(engine, name, smiles, day, status, rule):
+    r = engine.classify(smiles, day, ident=name)
+    assert (r["status"], r["rule"]) == (status, rule), r
+
+
+@pytest.mark.parametrize(
+    ("name", "smiles", "blocking"),
+    [
+        ("N,N-dibutyl nitazene", "CCCCN(CCCC)CCn1c(Cc2ccc(OCC)cc2)nc2cc([N+](=O)[O-])ccc21", "more than 3 carbon"),
+        ("hexyloxy nitazene", "CCN(CC)CCn1c(Cc2ccc(OCCCCCC)cc2)nc2cc([N+](=O)[O-])ccc21", "more than 5 carbon"),
+        ("a nitazene over 500 u", "CCN(CC)CCn1c(Cc2ccc(OCC)c(I)c2I)nc2cc(I)c(I)cc21", "over 500 u"),  # §7 mass cap
+    ],
+    ids=["n-carbon-cap", "alkoxy-carbon-cap", "mass-cap"],
+)
+def test_nitazene_caps_are_near_misses_with_partial_rule(engine, name, smiles, blocking):
+    r = engine.classify(smiles, dt.date(2025, 6, 1), ident=name)
+    assert r["status"] == "PSA" and "partial_rule" in r["caveats"]
+    assert any(blocking in m["blocking_modification"] for m in r["near_misses"] if m["rule"] == "MDA-S2-P1-1(ea)")
+
+
+def test_ketamine_and_pcp_are_carved_out_of_1d(engine):
+    for smiles in ("CNC1(CCCCC1=O)c1ccccc1Cl", "C1CCN(CC1)C1(CCCCC1)c1ccccc1"):
+        r = engine.classify(smiles, dt.date(2020, 1, 1))
+        assert r["rule"] != "MDA-S2-P2-1(d)"
+        assert any("expressly excluded" in m["blocking_modification"] for m in r["near_misses"])
+
+
+def test_rule_files_fail_loudly(tmp_path):
+    from chem.legal.rules import RuleFileError, load_rules
+
+    (tmp_path / "bad.yaml").write_text(
+        "id: X\nkind: generic\nclass: B\ninstrument: I\ncitation: C\nconfidence: V\n"
+        "in_force: 2020-01-01\ngeneric: {core: 'C1CC(', positions: []}\n"
+    )
+    with pytest.raises(RuleFileError, match="bad generic definition"):
+        load_rules(tmp_path)
+    (tmp_path / "bad.yaml").write_text("id: X\nkind: named\nclass: Q\ninstrument: I\ncitation: C\nconfidence: V\n")
+    with pytest.raises(RuleFileError, match="class"):
+        load_rules(tmp_path)
+    (tmp_path / "bad.yaml").write_text(
+        "id: X\nkind: named\nclass: B\ninstrument: I\ncitation: C\nconfidence: V\nin_force: 2020-01-01\nmax_mass: 5\n"
+    )
+    with pytest.raises(RuleFileError, match="unknown key"):
+        load_rules(tmp_path)
