@@ -15,6 +15,7 @@ from typing import Any
 from rdkit import Chem
 
 from chem.errors import InvalidStructure
+from chem.legal.derived import STRIPPERS
 from chem.legal.generic import GenericHit, GenericMiss, evaluate_generic
 from chem.legal.rules import CLASS_RANK, CONFIDENCE, NamedEntry, Rule, RuleSet, load_rules
 from chem.legal.substituents import Switches
@@ -146,6 +147,10 @@ class LegalEngine:
                         "explanation": f"Has the {rule.name} core, but {result.blocking}: outside {rule.id}.",
                     }
                 )
+        for rule in self.rules.of_kind("derived"):
+            hit = self._derived(rule, mol, s, on_date)
+            if hit is not None:
+                candidates.append(hit)
         caveats: list[str] = ["partial_rule"] if caveats_partial else []
         if any(e.stereo_specific and not s.has_stereo for _, e in self._named.get(s.inchikey_nostereo, ())):
             caveats.append("stereo_dependent")
@@ -159,6 +164,40 @@ class LegalEngine:
         if self._named_hits(s, on_date, ("pending",)):
             caveats.append("pending_control")
         return base | self._uncaptured(s, on_date, near, caveats)
+
+    def _derived(self, rule: Rule, mol: Chem.Mol, s: StandardStructure, day: dt.date) -> _Candidate | None:
+        """Strip the clause's change and re-test the parent against its named parents and parent rules."""
+        if not rule.in_force_on(day) or rule.derived is None or self._excluded(rule, s, day):
+            return None
+        strip = STRIPPERS[rule.derived.strip]
+        parent_keys = {p.key: p.name for p in rule.parents}
+        parent_rules = [r for r in self.rules.rules if r.id in rule.derived.parent_rules and r.in_force_on(day)]
+        for parent_smiles, removed in strip(mol):
+            try:
+                parent = self.structures.get(parent_smiles)
+            except InvalidStructure:
+                continue
+            why = parent_keys.get(parent.inchikey_nostereo)
+            if why is None:
+                pmol = Chem.MolFromSmiles(parent.smiles)
+                for pr in parent_rules:
+                    if (
+                        pr.generic is not None
+                        and isinstance(evaluate_generic(pr.generic, pmol, self.switches), GenericHit)
+                        and not self._excluded(pr, parent, day)
+                    ):
+                        why = f"a compound captured by {pr.id}"
+                        break
+            if why is not None:
+                atoms = tuple(range(mol.GetNumAtoms()))
+                return _Candidate(
+                    rule,
+                    "generic",
+                    None,
+                    atoms,
+                    f"N-benzyl substitution ({len(removed)} atoms) of {parent.smiles}, which is {why}",
+                )
+        return None
 
     def _controlled(self, c: _Candidate, near: list[dict[str, Any]], caveats: list[str]) -> dict[str, Any]:
         r = c.rule

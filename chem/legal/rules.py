@@ -12,13 +12,14 @@ from typing import Any
 import yaml
 
 from chem.errors import InvalidStructure
+from chem.legal.derived import DerivedSpec
 from chem.legal.generic import GenericSpec
 from chem.standardise import standardise_smiles
 
 __all__ = ["RULES_DIR", "Rule", "NamedEntry", "RuleSet", "RuleFileError", "load_rules", "CLASS_RANK"]
 
 RULES_DIR = Path(__file__).parent / "rules"
-KINDS = {"named", "generic", "tcdo", "pending", "psa_exempt", "not_psychoactive"}
+KINDS = {"named", "generic", "derived", "tcdo", "pending", "psa_exempt", "not_psychoactive"}
 CLASSES = {"A", "B", "C", "TCDO"}
 CONFIDENCE = ("V", "P", "M", "I", "U")  # strongest to weakest
 CLASS_RANK = {"A": 3, "B": 2, "C": 1}
@@ -63,6 +64,8 @@ class Rule:
     exclusions: tuple[NamedEntry, ...] = ()
     exclude_named_in: tuple[str, ...] = ()  # classes whose named entries the clause carves out ("(a) above")
     partial: bool = False  # the statutory text is only partly known: decisions carry the partial_rule caveat
+    derived: DerivedSpec | None = None
+    parents: tuple[NamedEntry, ...] = ()  # parent compounds a derived clause names
 
     def in_force_on(self, day: dt.date) -> bool:
         return self.in_force is not None and self.in_force <= day and (self.end is None or day < self.end)
@@ -114,6 +117,8 @@ def _entry(data: dict[str, Any], where: str) -> NamedEntry:
 
 
 RULE_KEYS = {
+    "derived",
+    "parents",
     "id",
     "kind",
     "class",
@@ -150,7 +155,7 @@ def _rule(path: Path, data: dict[str, Any]) -> Rule:
         if not data.get(k):
             raise RuleFileError(f"{where}: missing {k!r}")
     drug_class = data.get("class")
-    if kind in ("named", "generic", "tcdo") and drug_class not in CLASSES:
+    if kind in ("named", "generic", "derived", "tcdo") and drug_class not in CLASSES:
         raise RuleFileError(f"{where}: class {drug_class!r} not one of {sorted(CLASSES)}")
     in_force = _date(data.get("in_force"), where)
     end = _date(data.get("end"), where)
@@ -161,7 +166,9 @@ def _rule(path: Path, data: dict[str, Any]) -> Rule:
     if str(data["confidence"]) not in CONFIDENCE:
         raise RuleFileError(f"{where}: confidence {data['confidence']!r} not one of {CONFIDENCE}")
     default_scope = ("supply", "production", "import", "export") if kind == "tcdo" else MDA_SCOPE
-    scope = tuple(data.get("offence_scope") or (default_scope if kind in ("named", "generic", "tcdo") else ()))
+    scope = tuple(
+        data.get("offence_scope") or (default_scope if kind in ("named", "generic", "derived", "tcdo") else ())
+    )
     entries = tuple(_entry(e, where) for e in data.get("substances") or ())
     generic = None
     if kind == "generic":
@@ -169,7 +176,14 @@ def _rule(path: Path, data: dict[str, Any]) -> Rule:
             generic = GenericSpec.from_dict(data["generic"])
         except (KeyError, TypeError, ValueError) as exc:
             raise RuleFileError(f"{where}: bad generic definition: {exc}") from None
+    derived = None
+    if kind == "derived":
+        try:
+            derived = DerivedSpec.from_dict(data["derived"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RuleFileError(f"{where}: bad derived definition: {exc}") from None
     exclusions = tuple(_entry(e, where) for e in (data.get("exclusions") or ()))
+    parents = tuple(_entry(e, where) for e in (data.get("parents") or ()))
     return Rule(
         id=str(data["id"]),
         kind=kind,
@@ -189,6 +203,8 @@ def _rule(path: Path, data: dict[str, Any]) -> Rule:
         exclusions=exclusions,
         exclude_named_in=tuple(data.get("exclude_named_in") or ()),
         partial=bool(data.get("partial", False)),
+        derived=derived,
+        parents=parents,
     )
 
 

@@ -1,4 +1,5 @@
-"""Generic definitions: positives, express exclusions and near misses (sources in each row's comment)."""
+"""Generic definitions in isolation: positives, express exclusions and near misses (sources in each row's
+comment). Named entries that would decide some of these structures first are tested with the full rule set."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ ON = dt.date(2021, 6, 1)
 
 @pytest.fixture(scope="module")
 def engine() -> LegalEngine:
-    return LegalEngine()
+    """The generic definitions alone, so each clause is tested in isolation from the named lists."""
+    from chem.legal.rules import RULES_DIR, load_rules
+
+    return LegalEngine(load_rules(RULES_DIR / "generic"))
 
 
 # (id, SMILES, rule that must capture it) -- uk-law.md §2.6 (1(aa) text V) and §2.2 (1(c) text V)
@@ -179,3 +183,21 @@ def test_rule_files_fail_loudly(tmp_path):
     )
     with pytest.raises(RuleFileError, match="unknown key"):
         load_rules(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "smiles", "day", "status"),
+    [
+        ("25I-NBOMe", "COc1ccccc1CNCCc1cc(OC)c(I)cc1OC", dt.date(2014, 6, 10), "A"),  # §2.5: parent 2C-I in 1(c)
+        ("25C-NBOH", "Oc1ccccc1CNCCc1cc(OC)c(Cl)cc1OC", dt.date(2016, 1, 1), "A"),  # benzyl ring "to any extent"
+        ("mescaline-NBOMe", "COc1ccccc1CNCCc1cc(OC)c(OC)c(OC)c1", dt.date(2016, 1, 1), "A"),  # named parent
+        ("N-benzyl-MDA", "CC(Cc1ccc2OCOc2c1)NCc1ccccc1", dt.date(2016, 1, 1), "not_controlled"),  # excluded
+        ("N-benzylamphetamine", "CC(Cc1ccccc1)NCc1ccccc1", dt.date(2016, 1, 1), "not_controlled"),  # parent not in 1(c)
+    ],
+    ids=["25I-NBOMe", "25C-NBOH", "mescaline-NBOMe", "N-benzyl-MDA-excluded", "benzylamphetamine"],
+)
+def test_nbome_strips_the_benzyl_and_retests_the_parent(engine, name, smiles, day, status):
+    r = engine.classify(smiles, day, ident=name)
+    assert r["status"] == status, r
+    if status == "A":
+        assert r["rule"] == "MDA-S2-P1-1(f)" and "N-benzyl" in r["explanation"]
