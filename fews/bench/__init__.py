@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from fews.bench.classify import bench_classify
 from fews.bench.ingest import bench_ingest
 
 __all__ = ["BENCHMARKS", "run_benchmarks"]
 
-BENCHMARKS = {"ingest": bench_ingest}
+BENCHMARKS = {"ingest": bench_ingest, "classify": bench_classify}
 
 
 def run_benchmarks(*, quick: bool = False, only: set[str] | None = None) -> Iterator[dict[str, Any]]:

@@ -51,6 +51,43 @@ def fews_ingest(csv_path: str, url: str) -> dict[str, object]:
     }
 
 
+def _structures(path: str) -> list[str]:
+    with open(path) as fh:
+        return [line.strip() for line in fh if line.strip()]
+
+
+def core_match(path: str) -> dict[str, object]:
+    """Baseline: the chemistry every classifier must do, without the legal reasoning."""
+    from chem.legal.rules import load_rules
+    from chem.standardise import standardise_smiles
+
+    cores = [r.generic.core for r in load_rules().rules if r.generic is not None]
+    structures = _structures(path)
+    t0 = time.perf_counter()
+    hits = 0
+    from rdkit import Chem
+
+    for smi in structures:
+        s = standardise_smiles(smi)  # parse + the engine's standardisation steps + InChIKey
+        mol = Chem.MolFromSmiles(s.smiles)
+        hits += sum(1 for core in cores if mol.HasSubstructMatch(core))
+    return {"seconds": time.perf_counter() - t0, "molecules": len(structures), "core_hits": hits}
+
+
+def classify(path: str) -> dict[str, object]:
+    import datetime as dt
+    from collections import Counter
+
+    from chem.legal import LegalEngine
+
+    engine = LegalEngine()  # rules loaded (and their named structures standardised) before timing
+    structures = _structures(path)
+    day = dt.date(2026, 1, 1)
+    t0 = time.perf_counter()
+    statuses = Counter(engine.classify(smi, day)["status"] for smi in structures)
+    return {"seconds": time.perf_counter() - t0, "molecules": len(structures), "statuses": dict(statuses)}
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process image (VmHWM). ``ru_maxrss`` is not used: on Linux it
     survives ``execve`` and would report the parent's peak at fork time."""
@@ -64,7 +101,7 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-TASKS = {"pandas_ingest": pandas_ingest, "fews_ingest": fews_ingest}
+TASKS = {"pandas_ingest": pandas_ingest, "fews_ingest": fews_ingest, "core_match": core_match, "classify": classify}
 
 
 def main(argv: list[str]) -> None:
