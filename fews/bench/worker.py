@@ -10,6 +10,7 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Callable
 
 
 def pandas_ingest(csv_path: str, url: str) -> dict[str, object]:
@@ -101,7 +102,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-TASKS = {"pandas_ingest": pandas_ingest, "fews_ingest": fews_ingest, "core_match": core_match, "classify": classify}
+TASKS: dict[str, Callable[..., dict[str, object]]] = {
+    "pandas_ingest": pandas_ingest,
+    "fews_ingest": fews_ingest,
+    "core_match": core_match,
+    "classify": classify,
+}
 
 
 def main(argv: list[str]) -> None:
