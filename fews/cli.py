@@ -553,10 +553,11 @@ def classify(file: Any, as_of: str | None, progress: bool | None, fmt: str) -> N
         day = dt.date.fromisoformat(as_of) if as_of else london_today()
     except ValueError:
         raise UsageFailure(f"--as-of must be an ISO date (YYYY-MM-DD), got {as_of!r}") from None
+    overlay = _legal_overlay()
     try:
-        engine = LegalEngine()
-    except RuleFileError as exc:
-        raise UsageFailure(f"legal rule files are invalid: {exc}") from None
+        engine = LegalEngine(overlay=overlay)
+    except (RuleFileError, ValueError) as exc:
+        raise UsageFailure(f"legal rules are invalid: {exc}") from None
     show = sys.stderr.isatty() if progress is None else progress
 
     def records():  # type: ignore[no-untyped-def]
@@ -571,6 +572,115 @@ def classify(file: Any, as_of: str | None, progress: bool | None, fmt: str) -> N
             yield engine.classify(smiles.strip(), day, ident=rest.strip() or str(n))
 
     emit(records(), fmt, sys.stdout)
+
+
+def _legal_overlay() -> list[Any]:
+    """The database's legal-status events, or none (with a note on stderr) when there is no database."""
+    from fews.legal_events import load_overlay
+
+    try:
+        rt = open_runtime()
+    except (NotMigrated, ConfigError) as exc:
+        click.echo(f"note: no legal-status events read ({exc}); deciding on the shipped rules alone", err=True)
+        return []
+    try:
+        with session_scope(rt.factory) as s:
+            return load_overlay(s)
+    finally:
+        rt.close()
+
+
+@cli.group()
+def legal() -> None:
+    """Legal-status events (the overlay on the shipped rules)."""
+
+
+@legal.command("add-event")
+@click.option("--as", "as_user", required=True, metavar="USERNAME", help="a home_office_policy user (or admin)")
+@click.option("--kind", type=click.Choice(["add_named", "end_named", "start_rule", "end_rule"]), required=True)
+@click.option("--effective", required=True, metavar="DATE", help="date the change takes effect")
+@click.option("--end", "end", default=None, metavar="DATE", help="date it stops (e.g. a TCDO's expiry)")
+@click.option("--smiles", default=None, help="structure of the substance (add_named/end_named)")
+@click.option("--inchikey", default=None, help="or its InChIKey")
+@click.option("--stereo-specific", is_flag=True, help="the instrument names this stereoisomer only")
+@click.option("--rule", "rule_id", default=None, help="shipped rule id (start_rule/end_rule)")
+@click.option("--class", "drug_class", type=click.Choice(["A", "B", "C", "TCDO"]), default=None)
+@click.option("--instrument", required=True, help="e.g. 'Misuse of Drugs Act 1971 (Amendment) Order 2026'")
+@click.option("--citation", required=True)
+@click.option("--acmd-reference", default=None)
+@click.option("--name", default=None, help="substance name, kept with the event")
+@with_runtime
+def legal_add_event(
+    rt: Runtime,
+    as_user: str,
+    kind: str,
+    effective: str,
+    end: str | None,
+    smiles: str | None,
+    inchikey: str | None,
+    stereo_specific: bool,
+    rule_id: str | None,
+    drug_class: str | None,
+    instrument: str,
+    citation: str,
+    acmd_reference: str | None,
+    name: str | None,
+) -> None:
+    """Append a legal-status event (audited); decisions change from its date, the past is not edited."""
+    import datetime as dt
+
+    from chem.errors import InvalidStructure
+    from chem.standardise import standardise_smiles
+    from fews.access import Principal
+    from fews.accounts import get_user
+    from fews.legal_events import record_event
+
+    actor = acting_user(rt, as_user, "record_legal_event")
+    try:
+        eff = dt.date.fromisoformat(effective)
+        end_date = dt.date.fromisoformat(end) if end else None
+        if smiles:
+            inchikey = standardise_smiles(smiles).inchikey
+    except ValueError as exc:
+        raise UsageFailure(str(exc)) from None
+    except InvalidStructure as exc:
+        raise UsageFailure(f"--smiles: {exc.reason}") from None
+    with session_scope(rt.factory) as s:
+        user = get_user(s, actor)
+        assert user is not None
+        principal = Principal(user.username, user.role, user.organisation, via="cli")
+        try:
+            ev = record_event(
+                s,
+                principal,
+                kind=kind,
+                effective_date=eff,
+                instrument=instrument,
+                citation=citation,
+                inchikey=inchikey,
+                stereo_specific=stereo_specific,
+                rule_id=rule_id,
+                drug_class=drug_class,
+                end_date=end_date,
+                acmd_reference=acmd_reference,
+                note=name,
+                user_id=user.id,
+            )
+        except ValueError as exc:
+            raise UsageFailure(str(exc)) from None
+        click.echo(
+            to_json(
+                {
+                    "event_id": ev.id,
+                    "kind": kind,
+                    "inchikey": inchikey,
+                    "rule": rule_id,
+                    "class": drug_class,
+                    "effective": eff,
+                    "end": end_date,
+                }
+            )
+        )
 
 
 # ---------------------------------------------------------------------------------------------- audit

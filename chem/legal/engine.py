@@ -9,6 +9,7 @@ not controlled.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from rdkit import Chem
 from chem.errors import InvalidStructure
 from chem.legal.derived import STRIPPERS
 from chem.legal.generic import GenericHit, GenericMiss, evaluate_generic
+from chem.legal.overlay import OverlayEvent, apply_overlay
 from chem.legal.rules import CLASS_RANK, CONFIDENCE, NamedEntry, Rule, RuleSet, load_rules
 from chem.legal.substituents import Switches
 from chem.standardise import StandardiseCache, StandardStructure
@@ -55,8 +57,9 @@ class LegalEngine:
         *,
         switches: Switches | None = None,
         structures: StandardiseCache | None = None,
+        overlay: Sequence[OverlayEvent] = (),
     ):
-        self.rules = rules or load_rules()
+        self.rules, self._events_of = apply_overlay(rules or load_rules(), overlay)
         self.switches = switches or Switches()
         self.structures = structures or StandardiseCache()
         self._class_of = {r.id: r.drug_class or "" for r in self.rules.rules}
@@ -68,7 +71,10 @@ class LegalEngine:
     # -- helpers -------------------------------------------------------------------------------------------
     def _named_hits(self, s: StandardStructure, day: dt.date, kinds: tuple[str, ...]) -> list[tuple[Rule, NamedEntry]]:
         out = []
-        for rule, e in self._named.get(s.inchikey_nostereo, ()):
+        pairs = list(self._named.get(s.inchikey_nostereo, ()))
+        if s.inchikey != s.inchikey_nostereo:
+            pairs += self._named.get(s.inchikey, [])  # overlay events keyed by the full (stereo) InChIKey
+        for rule, e in pairs:
             if rule.kind not in kinds:
                 continue
             if kinds != ("psa_exempt",) and kinds != ("not_psychoactive",) and kinds != ("pending",):
@@ -229,6 +235,7 @@ class LegalEngine:
             "near_misses": near,
             "confidence": _weakest(*tags),
             "caveats": caveats,
+            "event_ids": list(self._events_of.get(r.id, ())),
         }
         end = c.entry.end if c.entry and c.entry.end else r.end
         if end:
