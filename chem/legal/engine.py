@@ -173,35 +173,44 @@ class LegalEngine:
 
     def _derived(self, rule: Rule, mol: Chem.Mol, s: StandardStructure, day: dt.date) -> _Candidate | None:
         """Strip the clause's change and re-test the parent against its named parents and parent rules."""
-        if not rule.in_force_on(day) or rule.derived is None or self._excluded(rule, s, day):
+        spec = rule.derived
+        if not rule.in_force_on(day) or spec is None or self._excluded(rule, s, day):
             return None
-        strip = STRIPPERS[rule.derived.strip]
         parent_keys = {p.key: p.name for p in rule.parents}
-        parent_rules = [r for r in self.rules.rules if r.id in rule.derived.parent_rules and r.in_force_on(day)]
-        for parent_smiles, removed in strip(mol):
+        parent_rules = [
+            r
+            for r in self.rules.of_kind("generic")
+            if (r.id in spec.parent_rules or r.drug_class in spec.parent_classes) and r.in_force_on(day)
+        ]
+        for parent_smiles, _removed in STRIPPERS[spec.strip](mol):
             try:
                 parent = self.structures.get(parent_smiles)
             except InvalidStructure:
                 continue
+            if parent.inchikey_nostereo == s.inchikey_nostereo:
+                continue
             why = parent_keys.get(parent.inchikey_nostereo)
+            if why is None and spec.parent_classes:
+                named = [
+                    (r, e) for r, e in self._named_hits(parent, day, ("named",)) if r.drug_class in spec.parent_classes
+                ]
+                if named:
+                    why = f"{named[0][1].name} (Class {named[0][0].drug_class}, {named[0][0].instrument})"
             if why is None:
                 pmol = Chem.MolFromSmiles(parent.smiles)
                 for pr in parent_rules:
-                    if (
-                        pr.generic is not None
-                        and isinstance(evaluate_generic(pr.generic, pmol, self.switches), GenericHit)
-                        and not self._excluded(pr, parent, day)
-                    ):
+                    hit = evaluate_generic(pr.generic, pmol, self.switches) if pr.generic is not None else None
+                    if isinstance(hit, GenericHit) and not self._excluded(pr, parent, day):
                         why = f"a compound captured by {pr.id}"
                         break
             if why is not None:
-                atoms = tuple(range(mol.GetNumAtoms()))
+                change = {"n_benzyl": "N-benzyl derivative", "ester_ether": "ester or ether"}[spec.strip]
                 return _Candidate(
                     rule,
-                    "generic",
+                    spec.basis,
                     None,
-                    atoms,
-                    f"N-benzyl substitution ({len(removed)} atoms) of {parent.smiles}, which is {why}",
+                    tuple(range(mol.GetNumAtoms())),
+                    f"{change} of {parent.smiles}, which is {why}",
                 )
         return None
 
@@ -216,6 +225,11 @@ class LegalEngine:
         tags = [r.confidence] + ([c.entry.confidence] if c.entry else [])
         if c.basis == "generic":
             text = f"Captured by the {r.name} generic ({r.id}; {r.instrument}, in force {r.in_force}): {c.detail}."
+        elif c.basis == "ester_ether":
+            text = (
+                f"Class {status} as an ester or ether of a Class A substance ({r.citation}; in force "
+                f"{r.in_force}): {c.detail}."
+            )
         elif c.basis == "tcdo":
             text = (
                 f"Controlled temporarily by {r.instrument} (in force {r.in_force}"

@@ -48,6 +48,18 @@ CONTROLS = [
         "A",
         "named",
     ),  # SI 2024/190
+    ("4-AcO-DMT", "CC(=O)Oc1cccc2[nH]cc(CCN(C)C)c12", ON, "A", "ester_ether"),  # §1.1/§7: ester of psilocin
+    ("5-MeO-DMT-2010", "COc1ccc2[nH]cc(CCN(C)C)c2c1", dt.date(2010, 1, 1), "A", "ester_ether"),  # ether of bufotenine
+    ("codeine", "COc1ccc2CC3N(C)CCC45C(Oc1c24)C(O)C=CC35", ON, "B", "named"),  # ether of morphine but Part II
+    ("ethylmorphine", "CCOc1ccc2CC3N(C)CCC45C(Oc1c24)C(O)C=CC35", ON, "B", "named"),  # Part II proviso
+    # [I] outside 1(ea) by its alkoxy carbon cap, but the hexyl ether of a 1(ea) hydroxy-nitazene: para 3
+    (
+        "hexyloxy nitazene",
+        "CCN(CC)CCn1c(Cc2ccc(OCCCCCC)cc2)nc2cc([N+](=O)[O-])ccc21",
+        dt.date(2025, 6, 1),
+        "A",
+        "ester_ether",
+    ),
     ("paracetamol", "CC(=O)Nc1ccc(O)cc1", ON, "exempt", "exempt"),  # PSA Sch 1 medicinal product
     ("caffeine", "Cn1cnc2c1c(=O)n(C)c(=O)n2C", ON, "exempt", "exempt"),
     ("levamisole", "C1CN2CC(N=C2S1)c1ccccc1", ON, "not_controlled", "none"),  # cutting agent, not psychoactive
