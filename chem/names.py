@@ -290,21 +290,15 @@ class SynonymTable:
             raise self._fail(synonym, number, f"maps_to {synonym.maps_to!r} is not one of {sorted(MAPS_TO)}")
         if synonym.maps_to == "substance":
             if "." in synonym.target:
-                raise self._fail(
-                    synonym, number, f"substance target {synonym.target!r} has several components"
-                )
+                raise self._fail(synonym, number, f"substance target {synonym.target!r} has several components")
             with capture_rdkit_log() as messages:
                 mol = Chem.MolFromSmiles(synonym.target)
             if mol is None:
                 reason = log_reason(messages, default="RDKit could not read it")
-                raise self._fail(
-                    synonym, number, f"target SMILES {synonym.target!r} does not parse: {reason}"
-                )
+                raise self._fail(synonym, number, f"target SMILES {synonym.target!r} does not parse: {reason}")
         key = normalise_name(synonym.name)
         if key in self._exact:
-            raise self._fail(
-                synonym, number, f"name {synonym.name!r} already listed as {self._exact[key].name!r}"
-            )
+            raise self._fail(synonym, number, f"name {synonym.name!r} already listed as {self._exact[key].name!r}")
         identity = (synonym.maps_to, synonym.target)
         preferred = self._preferred.setdefault(identity, synonym.preferred_name)
         if preferred != synonym.preferred_name:
@@ -549,9 +543,7 @@ def _from_synonym(name: str, synonym: Synonym, table: SynonymTable) -> NameResol
     if synonym.maps_to == "substance":
         smiles = table.structure_for(synonym.target).smiles
         return NameResolution(name, "substance", smiles, None, synonym.preferred_name, "synonym", None)
-    return NameResolution(
-        name, synonym.maps_to, None, synonym.target, synonym.preferred_name, "synonym", None
-    )
+    return NameResolution(name, synonym.maps_to, None, synonym.target, synonym.preferred_name, "synonym", None)
 
 
 def resolve_names(
@@ -628,7 +620,5 @@ def resolve_names(
                 continue
             known = table.names_for(structure.inchikey_nostereo)
             preferred = known[0].preferred_name if known else None
-            results[name] = NameResolution(
-                name, "substance", structure.smiles, None, preferred, "opsin", None
-            )
+            results[name] = NameResolution(name, "substance", structure.smiles, None, preferred, "opsin", None)
     return {name: results[name] for name in ordered}

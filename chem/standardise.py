@@ -414,9 +414,7 @@ def standardise_smiles(smiles: str, *, tautomer: bool = True) -> StandardStructu
             unsanitised = Chem.MolFromSmiles(text, sanitize=False)
     if mol is None:
         code = "unparsable" if unsanitised is None else "sanitization"
-        raise InvalidStructure(
-            text, reason=log_reason(messages, default="RDKit could not read it"), code=code
-        )
+        raise InvalidStructure(text, reason=log_reason(messages, default="RDKit could not read it"), code=code)
     return _run_pipeline(mol, tautomer=tautomer, source=text)
 
 
@@ -457,9 +455,7 @@ def standardise_molblock(block: str, *, tautomer: bool = True) -> StandardStruct
             unsanitised = Chem.MolFromMolBlock(text, sanitize=False)
     if mol is None:
         code = "unparsable" if unsanitised is None else "sanitization"
-        raise InvalidStructure(
-            text, reason=log_reason(messages, default="RDKit could not read it"), code=code
-        )
+        raise InvalidStructure(text, reason=log_reason(messages, default="RDKit could not read it"), code=code)
     return _run_pipeline(mol, tautomer=tautomer, source=text)
 
 

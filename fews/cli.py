@@ -595,6 +595,27 @@ def legal() -> None:
     """Legal-status events (the overlay on the shipped rules)."""
 
 
+@legal.command("timeline")
+@click.argument("smiles")
+@click.option("--from", "start", default="1971-01-01", show_default=True, metavar="DATE")
+@click.option("--to", "end", default=None, metavar="DATE", help="default: today")
+@FORMAT
+def legal_timeline(smiles: str, start: str, end: str | None, fmt: str) -> None:
+    """Every change of a structure's UK legal status, with the date and the deciding rule."""
+    import datetime as dt
+
+    from chem.legal import LegalEngine
+    from intake.pipeline import london_today
+
+    try:
+        first = dt.date.fromisoformat(start)
+        last = dt.date.fromisoformat(end) if end else london_today()
+    except ValueError as exc:
+        raise UsageFailure(str(exc)) from None
+    engine = LegalEngine(overlay=_legal_overlay())
+    emit(engine.timeline(smiles, start=first, end=last), fmt, sys.stdout)
+
+
 @legal.command("add-event")
 @click.option("--as", "as_user", required=True, metavar="USERNAME", help="a home_office_policy user (or admin)")
 @click.option("--kind", type=click.Choice(["add_named", "end_named", "start_rule", "end_rule"]), required=True)

@@ -171,6 +171,38 @@ class LegalEngine:
             caveats.append("pending_control")
         return base | self._uncaptured(s, on_date, near, caveats)
 
+    def boundaries(self) -> list[dt.date]:
+        """Every date on which some rule, entry or the PSA starts or stops applying."""
+        days = {PSA_IN_FORCE}
+        for r in self.rules.rules:
+            days.update(d for d in (r.in_force, r.end) if d is not None)
+            days.update(e.end for e in r.entries if e.end is not None)
+        return sorted(days)
+
+    def timeline(
+        self, smiles: str, *, start: dt.date = dt.date(1971, 1, 1), end: dt.date | None = None
+    ) -> list[dict[str, Any]]:
+        """The structure's status history: one record per change, from ``start`` to ``end`` (default today).
+
+        Each item is ``{"from", "status", "basis", "rule", "instrument"}``; the first item gives the status
+        on ``start``.
+        """
+        end = end or dt.date.today()
+        days = [start] + [d for d in self.boundaries() if start < d <= end]
+        out: list[dict[str, Any]] = []
+        for day in days:
+            r = self.classify(smiles, day)
+            item = {
+                "from": day.isoformat(),
+                "status": r["status"],
+                "basis": r["basis"],
+                "rule": r["rule"],
+                "instrument": r["instrument"],
+            }
+            if not out or (out[-1]["status"], out[-1]["rule"]) != (item["status"], item["rule"]):
+                out.append(item)
+        return out
+
     def _derived(self, rule: Rule, mol: Chem.Mol, s: StandardStructure, day: dt.date) -> _Candidate | None:
         """Strip the clause's change and re-test the parent against its named parents and parent rules."""
         spec = rule.derived

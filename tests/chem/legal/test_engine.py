@@ -152,3 +152,31 @@ def test_bad_overlay_event_is_refused():
                 )
             ]
         )
+
+
+@pytest.mark.parametrize(
+    ("smiles", "expected"),
+    [
+        ("CNC1(CCCCC1=O)c1ccccc1Cl", [("1971-01-01", "not_controlled"), ("2006-01-01", "C"), ("2014-06-10", "B")]),
+        (
+            "CNC(C)Cc1cccs1",
+            [("1971-01-01", "not_controlled"), ("2015-11-27", "TCDO"), ("2016-11-27", "TCDO"), ("2017-11-27", "B")],
+        ),
+        ("CC(N)Cc1c[nH]c2ccccc12", [("1971-01-01", "not_controlled"), ("2015-01-07", "A")]),
+    ],
+    ids=["ketamine C then B (§2.9)", "methiopropamine TCDO, renewed, then B (§3)", "AMT from 7 Jan 2015 (§7)"],
+)
+def test_timeline(engine, smiles, expected):
+    got = [(t["from"], t["status"]) for t in engine.timeline(smiles, end=dt.date(2026, 11, 23))]
+    assert got == expected
+
+
+def test_depiction_highlights_the_matched_core(engine):
+    from chem.depict import depict_svg
+
+    r = engine.classify("CNC(C)C(=O)c1ccc(C)cc1", ON)
+    svg = depict_svg(r["smiles"], highlight=r["matched_atoms"], legend="mephedrone")
+    assert svg.startswith("<?xml") and "</svg>" in svg
+    assert "#8CBFFF" in svg.upper()  # the highlight colour is drawn
+    plain = depict_svg(r["smiles"])
+    assert "#8CBFFF" not in plain.upper()
