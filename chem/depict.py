@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rdkit import Chem
 from rdkit.Chem import rdDepictor
@@ -34,7 +35,7 @@ def depict_svg(
     atom_set = set(atoms)
     bonds = [b.GetIdx() for b in mol.GetBonds() if b.GetBeginAtomIdx() in atom_set and b.GetEndAtomIdx() in atom_set]
     drawer = rdMolDraw2D.MolDraw2DSVG(width, height)
-    opts = drawer.drawOptions()
+    opts: Any = drawer.drawOptions()  # RDKit stubs type the option attributes loosely
     opts.clearBackground = False
     opts.addStereoAnnotation = True
     rdMolDraw2D.PrepareAndDrawMolecule(
