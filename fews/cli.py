@@ -595,6 +595,23 @@ def legal() -> None:
     """Legal-status events (the overlay on the shipped rules)."""
 
 
+@legal.command("reevaluate")
+@click.option("--as-of", "as_of", default=None, metavar="DATE", help="default: today")
+@with_runtime
+def legal_reevaluate(rt: Runtime, as_of: str | None) -> None:
+    """Decide every stored substance again and record each change of status (after a rule or event change)."""
+    import datetime as dt
+
+    from fews.legal_status import reevaluate
+    from intake.pipeline import london_today
+
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else london_today()
+    except ValueError:
+        raise UsageFailure(f"--as-of must be an ISO date, got {as_of!r}") from None
+    click.echo(to_json(reevaluate(rt.factory, as_of=day, actor=f"cli:{_os_user()}").as_dict()))
+
+
 @legal.command("timeline")
 @click.argument("smiles")
 @click.option("--from", "start", default="1971-01-01", show_default=True, metavar="DATE")

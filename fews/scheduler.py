@@ -46,9 +46,19 @@ def job_verify_audit(rt: Runtime, session: Session) -> str:
     return f"audit chain intact ({result.entries} entries)"
 
 
+def job_legal_reevaluate(rt: Runtime, session: Session) -> str:
+    """Re-decide every substance as at today (new rule files, new events, substances first seen)."""
+    from fews.legal_status import reevaluate
+    from intake.pipeline import london_today
+
+    summary = reevaluate(rt.factory, as_of=london_today(), actor="scheduler", via="scheduler")
+    return f"{summary.evaluated} substances, {summary.first_decisions} first decisions, {summary.changed} changes"
+
+
 JOBS: dict[str, tuple[Callable[[Runtime, Session], str], dict[str, Any]]] = {
     "heartbeat": (job_heartbeat, {"trigger": "interval", "minutes": 1}),
     "verify_audit": (job_verify_audit, {"trigger": "cron", "hour": 2, "minute": 30}),
+    "legal_reevaluate": (job_legal_reevaluate, {"trigger": "cron", "hour": 0, "minute": 15}),
 }
 
 
@@ -68,15 +78,21 @@ def run_job(rt: Runtime, name: str) -> dict[str, Any]:
         s.flush()
         run_id = run.id
     status, detail = "ok", ""
+    # A plain (deferred) session: on PostgreSQL it holds the job's advisory lock until it commits; on
+    # SQLite it takes no lock up front, so a job may open its own write transactions.
+    s = rt.factory()
     try:
-        with session_scope(rt.factory) as s:
-            if not _try_lock(s, name):
-                status, detail = "skipped", "another process holds the job lock"
-            else:
-                detail = fn(rt, s)
+        if not _try_lock(s, name):
+            status, detail = "skipped", "another process holds the job lock"
+        else:
+            detail = fn(rt, s)
+        s.commit()
     except Exception as exc:  # recorded and logged; the scheduler keeps running
+        s.rollback()
         logger.exception("job %s failed", name)
         status, detail = "failed", f"{type(exc).__name__}: {exc}"
+    finally:
+        s.close()
     with session_scope(rt.factory) as s:
         finished = s.get(JobRun, run_id)
         assert finished is not None

@@ -7,7 +7,7 @@ from fews.models.detection import Family, Signal
 from fews.models.harm import HarmReport, HarmReportSubstance
 from fews.models.intake import IntakeBatch, QuarantineItem
 from fews.models.intel import IntelFinding, IntelReport, PsychoactivityResult
-from fews.models.legal import LegalStatusEvent
+from fews.models.legal import LegalStatusChange, LegalStatusEvent, SubstanceLegalStatus
 from fews.models.ops import JobRun
 from fews.models.seizure import Component, Sample
 from fews.models.substance import NameResolutionCache, Substance, SubstanceName
@@ -30,7 +30,9 @@ __all__ = [
     "IntelFinding",
     "IntelReport",
     "JobRun",
+    "LegalStatusChange",
     "LegalStatusEvent",
+    "SubstanceLegalStatus",
     "NameResolutionCache",
     "PsychoactivityResult",
     "QuarantineItem",
