@@ -120,4 +120,7 @@ def load_demo(rt: Runtime, *, end: dt.date | None = None, scale: float = 1.0, pr
             progress=progress,
         )
         result[kind] = summary.as_dict()
+    from fews.legal_status import reevaluate
+
+    result["legal_status"] = reevaluate(rt.factory, as_of=today, actor="demo").as_dict()
     return result
