@@ -12,7 +12,8 @@ import json
 import tempfile
 from pathlib import Path
 
-from fews.bench.ingest import _run, make_seizure_csv
+from fews.bench.ingest import make_seizure_csv
+from fews.bench.worker import run_task
 
 
 def main() -> None:
@@ -23,7 +24,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="fews-scale-") as tmp:
             csv_path = Path(tmp) / "s.csv"
             rows = make_seizure_csv(csv_path, size)
-            result = _run("fews_ingest", str(csv_path), f"sqlite:///{tmp}/f.db")
+            result = run_task("fews_ingest", str(csv_path), f"sqlite:///{tmp}/f.db")
             print(
                 json.dumps(
                     {

@@ -39,35 +39,11 @@ class DerivedSpec:
 
 
 def strip_n_benzyl(mol: Chem.Mol) -> Iterator[tuple[str, tuple[int, ...]]]:
-    """Yield (parent SMILES, benzyl atom indices) for each removable N-benzyl group."""
+    """Yield (parent SMILES, cut atom) for each removable N-benzyl group."""
     for n_idx, ch2, *_ in mol.GetSubstructMatches(_N_BENZYL):
-        benzyl = {ch2}
-        stack = [ch2]
-        while stack:
-            i = stack.pop()
-            for nb in mol.GetAtomWithIdx(i).GetNeighbors():
-                j = nb.GetIdx()
-                if j == n_idx and i != ch2:
-                    benzyl = set()  # the benzyl side links back to the nitrogen: not a substituent
-                    stack = []
-                    break
-                if j != n_idx and j not in benzyl:
-                    benzyl.add(j)
-                    stack.append(j)
-        if not benzyl:
-            continue
-        rw = Chem.RWMol(mol)
-        n_atom = rw.GetAtomWithIdx(n_idx)
-        n_atom.SetNumExplicitHs(n_atom.GetTotalNumHs() + 1)
-        n_atom.SetNoImplicit(False)
-        for i in sorted(benzyl, reverse=True):
-            rw.RemoveAtom(i)
-        try:
-            parent = rw.GetMol()
-            Chem.SanitizeMol(parent)
-        except (ValueError, RuntimeError):  # RDKit raises these for impossible valences
-            continue
-        yield Chem.MolToSmiles(parent), tuple(sorted(benzyl))
+        smi = _cut(mol, n_idx, ch2, None)
+        if smi:
+            yield smi, (ch2,)
 
 
 def _cut(mol: Chem.Mol, keep_side: int, cut_atom: int, add_oh_to: int | None) -> str | None:

@@ -5,13 +5,12 @@ structures (no cache hits on either side)."""
 from __future__ import annotations
 
 import itertools
-import json
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from fews.bench.worker import run_task
 
 __all__ = ["bench_classify", "distinct_structures"]
 
@@ -43,22 +42,13 @@ def distinct_structures(n: int) -> list[str]:
     return out
 
 
-def _run(task: str, path: str) -> dict[str, Any]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "fews.bench.worker", task, path], capture_output=True, text=True, check=False
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"benchmark task {task} failed: {proc.stderr[-2000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 def bench_classify(*, quick: bool = False) -> Iterator[dict[str, Any]]:
     structures = distinct_structures(600 if quick else 1600)
     with tempfile.TemporaryDirectory(prefix="fews-bench-") as tmp:
         path = Path(tmp) / "structures.smi"
         path.write_text("\n".join(structures) + "\n")
-        base = _run("core_match", str(path))
-        fews = _run("classify", str(path))
+        base = run_task("core_match", str(path))
+        fews = run_task("classify", str(path))
     n = len(structures)
     rate, base_rate = n / fews["seconds"], n / base["seconds"]
     yield {

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from fews.bench.worker import run_task
 
 __all__ = ["bench_ingest", "make_seizure_csv"]
 
@@ -43,22 +42,13 @@ def make_seizure_csv(path: Path, rows: int) -> int:
     return written
 
 
-def _run(task: str, *args: str) -> dict[str, Any]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "fews.bench.worker", task, *args], capture_output=True, text=True, check=False
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"benchmark task {task} failed: {proc.stderr[-2000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 def bench_ingest(*, quick: bool = False) -> Iterator[dict[str, Any]]:
     n = 20_000 if quick else 100_000
     with tempfile.TemporaryDirectory(prefix="fews-bench-") as tmp:
         csv_path = Path(tmp) / "seizures.csv"
         rows = make_seizure_csv(csv_path, n)
-        base = _run("pandas_ingest", str(csv_path), f"sqlite:///{tmp}/pandas.db")
-        fews = _run("fews_ingest", str(csv_path), f"sqlite:///{tmp}/fews.db")
+        base = run_task("pandas_ingest", str(csv_path), f"sqlite:///{tmp}/pandas.db")
+        fews = run_task("fews_ingest", str(csv_path), f"sqlite:///{tmp}/fews.db")
     fews_rate = rows / fews["seconds"]
     base_rate = rows / base["seconds"]
     yield {

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import resource
+import subprocess
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
 
 def pandas_ingest(csv_path: str, url: str) -> dict[str, object]:
@@ -108,6 +110,16 @@ TASKS: dict[str, Callable[..., dict[str, object]]] = {
     "core_match": core_match,
     "classify": classify,
 }
+
+
+def run_task(task: str, *args: str) -> dict[str, Any]:
+    """Run ``task`` in a fresh Python process (its own peak memory) and return its JSON result."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "fews.bench.worker", task, *args], capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark task {task} failed: {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
 def main(argv: list[str]) -> None:
