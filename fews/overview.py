@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fews.models import HarmReport, IntakeBatch, QuarantineItem, Sample, Substance
+from fews.models import HarmReport, IntakeBatch, QuarantineItem, Sample, Substance, SubstanceLegalStatus
 
-__all__ = ["Overview", "overview", "recent_first_detections", "recent_batches"]
+__all__ = ["Overview", "overview", "recent_first_detections", "recent_batches", "status_label"]
 
 
 @dataclass(frozen=True)
@@ -42,15 +42,34 @@ def overview(session: Session) -> Overview:
     )
 
 
-def recent_first_detections(session: Session, limit: int = 15) -> list[Substance]:
-    return list(
-        session.scalars(
-            select(Substance)
-            .where(Substance.first_uk_detection_date.is_not(None))
-            .order_by(Substance.first_uk_detection_date.desc(), Substance.id.desc())
-            .limit(limit)
-        )
-    )
+STATUS_LABELS = {
+    "A": "Class A",
+    "B": "Class B",
+    "C": "Class C",
+    "TCDO": "temporary class drug",
+    "PSA": "Psychoactive Substances Act",
+    "exempt": "exempt (PSA Schedule 1)",
+    "not_controlled": "not controlled",
+}
+
+
+def status_label(status: SubstanceLegalStatus | None) -> str:
+    """A plain-English label for a stored legal decision."""
+    if status is None:
+        return "not yet decided"
+    return STATUS_LABELS.get(status.status, status.status)
+
+
+def recent_first_detections(session: Session, limit: int = 15) -> list[tuple[Substance, str]]:
+    """Newest first detections, each with a label for its stored legal decision."""
+    rows = session.execute(
+        select(Substance, SubstanceLegalStatus)
+        .outerjoin(SubstanceLegalStatus, SubstanceLegalStatus.substance_id == Substance.id)
+        .where(Substance.first_uk_detection_date.is_not(None))
+        .order_by(Substance.first_uk_detection_date.desc(), Substance.id.desc())
+        .limit(limit)
+    ).all()
+    return [(sub, status_label(status)) for sub, status in rows]
 
 
 def recent_batches(session: Session, *, submitted_by: str | None, limit: int = 10) -> list[IntakeBatch]:

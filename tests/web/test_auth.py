@@ -62,3 +62,19 @@ def test_errors_are_html_or_problem_json(client):
     assert "Not Found" in client.get("/nowhere").get_data(as_text=True)
     resp = client.get("/nowhere", headers={"Accept": "application/json"})
     assert resp.status_code == 404 and resp.mimetype == "application/problem+json"
+
+
+def test_dashboard_lists_first_detections_with_legal_status(client, auth, runtime, tmp_path):
+    import datetime as dt
+
+    from fews.legal_status import reevaluate
+    from intake.pipeline import Ingestor
+    from tests.builders import MEPHEDRONE, SeizureBuilder
+
+    path = SeizureBuilder().sample("D1").component("mephedrone", MEPHEDRONE).write(tmp_path / "d.csv")
+    Ingestor(runtime.factory, runtime.config, "seizures", today=dt.date(2026, 11, 23)).ingest_file(path)
+    auth.login_as("public_health_analyst")
+    assert "not yet decided" in client.get("/dashboard").get_data(as_text=True)
+    reevaluate(runtime.factory, as_of=dt.date(2026, 11, 23), actor="test")
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "mephedrone" in html and "Class B" in html
