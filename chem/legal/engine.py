@@ -20,6 +20,7 @@ from chem.legal.derived import STRIPPERS
 from chem.legal.generic import GenericHit, GenericMiss, evaluate_generic
 from chem.legal.overlay import OverlayEvent, apply_overlay
 from chem.legal.rules import CLASS_RANK, CONFIDENCE, NamedEntry, Rule, RuleSet, load_rules
+from chem.legal.scra import evaluate_scra
 from chem.legal.substituents import Switches
 from chem.standardise import StandardiseCache, StandardStructure
 
@@ -125,9 +126,15 @@ class LegalEngine:
         for rule, e in self._named_hits(s, on_date, ("named",)):
             candidates.append(_Candidate(rule, "named", e, all_atoms, f"named as {e.name}"))
         for rule in self.rules.of_kind("generic"):
-            if not rule.in_force_on(on_date) or rule.generic is None:
+            if not rule.in_force_on(on_date) or (rule.generic is None and rule.scra is None):
                 continue
-            result = evaluate_generic(rule.generic, mol, self.switches)
+            result = (
+                evaluate_generic(rule.generic, mol, self.switches)
+                if rule.generic is not None
+                else evaluate_scra(rule.scra, mol, self.switches)
+                if rule.scra is not None
+                else None
+            )
             if isinstance(result, GenericHit):
                 excluded = self._excluded(rule, s, on_date)
                 if excluded:

@@ -14,6 +14,7 @@ import yaml
 from chem.errors import InvalidStructure
 from chem.legal.derived import DerivedSpec
 from chem.legal.generic import GenericSpec
+from chem.legal.scra import ScraSpec
 from chem.standardise import standardise_smiles
 
 __all__ = ["RULES_DIR", "Rule", "NamedEntry", "RuleSet", "RuleFileError", "load_rules", "CLASS_RANK"]
@@ -65,6 +66,7 @@ class Rule:
     exclude_named_in: tuple[str, ...] = ()  # classes whose named entries the clause carves out ("(a) above")
     partial: bool = False  # the statutory text is only partly known: decisions carry the partial_rule caveat
     derived: DerivedSpec | None = None
+    scra: ScraSpec | None = None
     parents: tuple[NamedEntry, ...] = ()  # parent compounds a derived clause names
 
     def in_force_on(self, day: dt.date) -> bool:
@@ -119,6 +121,7 @@ def _entry(data: dict[str, Any], where: str) -> NamedEntry:
 RULE_KEYS = {
     "derived",
     "parents",
+    "scra",
     "id",
     "kind",
     "class",
@@ -171,11 +174,17 @@ def _rule(path: Path, data: dict[str, Any]) -> Rule:
     )
     entries = tuple(_entry(e, where) for e in data.get("substances") or ())
     generic = None
-    if kind == "generic":
+    if kind == "generic" and "scra" not in data:
         try:
             generic = GenericSpec.from_dict(data["generic"])
         except (KeyError, TypeError, ValueError) as exc:
             raise RuleFileError(f"{where}: bad generic definition: {exc}") from None
+    scra = None
+    if kind == "generic" and "scra" in data:
+        try:
+            scra = ScraSpec.from_dict(data["scra"])
+        except (TypeError, ValueError) as exc:
+            raise RuleFileError(f"{where}: bad scra definition: {exc}") from None
     derived = None
     if kind == "derived":
         try:
@@ -204,6 +213,7 @@ def _rule(path: Path, data: dict[str, Any]) -> Rule:
         exclude_named_in=tuple(data.get("exclude_named_in") or ()),
         partial=bool(data.get("partial", False)),
         derived=derived,
+        scra=scra,
         parents=parents,
     )
 

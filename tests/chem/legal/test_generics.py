@@ -116,7 +116,7 @@ def test_salt_and_stereo_forms_decide_like_the_parent(engine):
 
 def test_every_generic_rule_meets_the_contract(engine):
     for rule in engine.rules.of_kind("generic"):
-        assert rule.generic is not None and rule.citation and rule.instrument and rule.in_force
+        assert (rule.generic or rule.scra) is not None and rule.citation and rule.instrument and rule.in_force
         assert rule.confidence in {"V", "P", "M", "I", "U"} and rule.text
 
 
@@ -203,3 +203,43 @@ def test_nbome_strips_the_benzyl_and_retests_the_parent(engine, name, smiles, da
     assert r["status"] == status, r
     if status == "A":
         assert r["rule"] == "MDA-S2-P1-1(f)" and "N-benzyl" in r["explanation"]
+
+
+# Synthetic cannabinoids 1(ca): four-fragment topology (uk-law.md §2.8(c)-(d); §4.2 item 10 [I])
+SCRA = [
+    ("JWH-018", "CCCCCn1cc(C(=O)c2cccc3ccccc23)c2ccccc21", "1-naphthyl head"),
+    ("5F-MDMB-PICA", "COC(=O)C(NC(=O)c1cn(CCCCCF)c2ccccc12)C(C)(C)C", "1-hydroxy-1-oxopropan-2-yl head"),
+    ("MDMB-4en-PINACA", "COC(=O)C(NC(=O)c1nn(CCCC=C)c2ccccc12)C(C)(C)C", "alkenyl tail"),
+    ("ADB-BUTINACA", "CCCCn1nc(C(=O)NC(C(N)=O)C(C)(C)C)c2ccccc21", "1-amino-1-oxopropan-2-yl head"),
+    ("AB-FUBINACA", "CC(C)C(NC(=O)c1nn(Cc2ccc(F)cc2)c2ccccc12)C(N)=O", "benzyl tail"),
+    ("CUMYL-4CN-BINACA", "CC(C)(NC(=O)c1nn(CCCCC#N)c2ccccc12)c1ccccc1", "benzyl head"),
+    ("APICA", "CCCCCn1cc(C(=O)NC23CC4CC(CC(C4)C2)C3)c2ccccc21", "adamantyl head"),
+    ("UR-144", "CCCCCn1cc(C(=O)C2C(C)(C)C2(C)C)c2ccccc21", "cycloalkyl head"),
+    ("5F-MDMB-P7AICA", "COC(=O)C(NC(=O)c1cn(CCCCCF)c2ncccc12)C(C)(C)C", "pyrrolo[2,3-b]pyridine core"),
+]
+
+
+@pytest.mark.parametrize(("name", "smiles", "part"), SCRA, ids=[s[0] for s in SCRA])
+def test_third_generation_cannabinoids(engine, name, smiles, part):
+    r = engine.classify(smiles, dt.date(2021, 6, 1), ident=name)
+    assert (r["status"], r["rule"]) == ("B", "MDA-S2-P2-1(ca)-2019"), r
+    assert part in r["explanation"] and "partial_rule" in r["caveats"]
+
+
+@pytest.mark.parametrize(
+    ("name", "smiles", "blocking"),
+    [
+        ("ADB-INACA (no tail)", "CC(C)(C)C(NC(=O)c1n[nH]c2ccccc12)C(N)=O", "without a substituent at the N1"),
+        ("indometacin", "COc1ccc2n(C(=O)c3ccc(Cl)cc3)c(C)c(CC(=O)O)c2c1", "not an allowed replacement"),
+    ],
+    ids=["tail-less precursor (§2.8(e))", "indometacin (2016 exclusion list)"],
+)
+def test_cannabinoid_near_misses_are_never_silent(engine, name, smiles, blocking):
+    r = engine.classify(smiles, dt.date(2021, 6, 1), ident=name)
+    assert r["status"] == "PSA" and "partial_rule" in r["caveats"]
+    assert any(blocking in m["blocking_modification"] for m in r["near_misses"])
+
+
+def test_cannabinoid_2016_text_applies_before_the_2019_narrowing(engine):
+    r = engine.classify("COC(=O)C(NC(=O)c1nn(CCCC=C)c2ccccc12)C(C)(C)C", dt.date(2018, 6, 1))
+    assert r["rule"] == "MDA-S2-P2-1(ca)-2016"
