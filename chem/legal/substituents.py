@@ -219,6 +219,66 @@ def is_alkylsulphonyl(f: Fragment, sw: Switches) -> bool:
     return len(oxos) == 2 and bool(rest) and _saturated_carbons(f, frozenset(rest), sw)
 
 
+def _ring_after(f: Fragment, first: int, hops: int) -> bool:
+    """``first`` starts a chain of ``hops`` CH2 groups ending on a saturated carbocycle (the rest of f)."""
+    chain = [first]
+    while len(chain) < hops:
+        nxt = [
+            n.GetIdx() for n in f.atom(chain[-1]).GetNeighbors() if n.GetIdx() in f.atoms and n.GetIdx() not in chain
+        ]
+        if len(nxt) != 1:
+            return False
+        chain.append(nxt[0])
+    ri = f.mol.GetRingInfo()
+    if any(ri.NumAtomRings(i) or f.atom(i).GetAtomicNum() != 6 for i in chain):
+        return False
+    ring = f.atoms - set(chain)
+    return (
+        bool(ring)
+        and all(
+            f.atom(i).GetAtomicNum() == 6
+            and not f.atom(i).GetIsAromatic()
+            and ri.NumAtomRings(i)
+            and f.atom(i).GetHybridization() == Chem.HybridizationType.SP3
+            for i in ring
+        )
+        and f.in_ring_within()
+    )
+
+
+def is_cycloalkylmethyl(f: Fragment, sw: Switches) -> bool:
+    return _single_bond_anchor(f) and _ring_after(f, f.anchors[0][1], 1)
+
+
+def is_cycloalkylethyl(f: Fragment, sw: Switches) -> bool:
+    return _single_bond_anchor(f) and _ring_after(f, f.anchors[0][1], 2)
+
+
+def is_morpholinylethyl(f: Fragment, sw: Switches) -> bool:
+    return len(f.atoms) == 8 and _matches(f, "[CX4]-[CX4]-N1CCOCC1")
+
+
+def is_cyanoalkyl(f: Fragment, sw: Switches) -> bool:
+    if not _single_bond_anchor(f):
+        return False
+    nitrile_n = [i for i in f.atoms if f.atom(i).GetAtomicNum() == 7]
+    if len(nitrile_n) != 1:
+        return False
+    nitrile_c = [n.GetIdx() for n in f.atom(nitrile_n[0]).GetNeighbors()]
+    rest = f.atoms - set(nitrile_n) - set(nitrile_c)
+    bond = f.mol.GetBondBetweenAtoms(nitrile_n[0], nitrile_c[0]) if nitrile_c else None
+    return (
+        bond is not None
+        and bond.GetBondType() == Chem.BondType.TRIPLE
+        and bool(rest)
+        and _saturated_carbons(f, frozenset(rest), sw)
+    )
+
+
+def is_methylpiperidinylmethyl(f: Fragment, sw: Switches) -> bool:
+    return len(f.atoms) == 8 and _matches(f, "[CX4]-[CX4]1CCCCN1[CH3]")
+
+
 def is_n_ring(f: Fragment, sw: Switches) -> bool:
     """The nitrogen included in a cyclic structure made of the fragment alone (pyrrolidino, piperidino…)."""
     return len(f.anchors) == 2 and len(f.core_atoms) == 1
@@ -243,6 +303,11 @@ CLASSES = {
     "cyano": is_cyano,
     "acetyloxy": is_acetyloxy,
     "alkylsulphonyl": is_alkylsulphonyl,
+    "cycloalkylmethyl": is_cycloalkylmethyl,
+    "cycloalkylethyl": is_cycloalkylethyl,
+    "morpholinylethyl": is_morpholinylethyl,
+    "cyanoalkyl": is_cyanoalkyl,
+    "methylpiperidinylmethyl": is_methylpiperidinylmethyl,
 }
 
 

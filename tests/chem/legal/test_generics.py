@@ -243,3 +243,47 @@ def test_cannabinoid_near_misses_are_never_silent(engine, name, smiles, blocking
 def test_cannabinoid_2016_text_applies_before_the_2019_narrowing(engine):
     r = engine.classify("COC(=O)C(NC(=O)c1nn(CCCC=C)c2ccccc12)C(C)(C)C", dt.date(2018, 6, 1))
     assert r["rule"] == "MDA-S2-P2-1(ca)-2016"
+
+
+@pytest.mark.parametrize(
+    ("name", "smiles", "year", "rule"),
+    [
+        ("JWH-018 in 2009 (before SI 2009/3209)", "CCCCCn1cc(C(=O)c2cccc3ccccc23)c2ccccc21", 2009, None),
+        (
+            "JWH-018 in 2010",
+            "CCCCCn1cc(C(=O)c2cccc3ccccc23)c2ccccc21",
+            2010,
+            "MDA-S2-P2-cannabinoids-2009-naphthoylindoles",
+        ),
+        (
+            "AM-2201 (haloalkyl tail)",
+            "FCCCCCn1cc(C(=O)c2cccc3ccccc23)c2ccccc21",
+            2010,
+            "MDA-S2-P2-cannabinoids-2009-naphthoylindoles",
+        ),
+        (
+            "JWH-200 (2-(4-morpholinyl)ethyl)",
+            "O=C(c1cn(CCN2CCOCC2)c2ccccc12)c1cccc2ccccc12",
+            2010,
+            "MDA-S2-P2-cannabinoids-2009-naphthoylindoles",
+        ),
+        (
+            "JWH-122 (naphthyl ring substituted)",
+            "CCCCCn1cc(C(=O)c2ccc(C)c3ccccc23)c2ccccc21",
+            2010,
+            "MDA-S2-P2-cannabinoids-2009-naphthoylindoles",
+        ),
+        ("AM-1220 in 2010 (tail only in the 2013 text)", "CN1CCCCC1Cn1cc(C(=O)c2cccc3ccccc23)c2ccccc21", 2010, None),
+        (
+            "AM-1220 in 2014",
+            "CN1CCCCC1Cn1cc(C(=O)c2cccc3ccccc23)c2ccccc21",
+            2014,
+            "MDA-S2-P2-cannabinoids-2013-naphthoylindoles",
+        ),
+        ("JWH-018 in 2017", "CCCCCn1cc(C(=O)c2cccc3ccccc23)c2ccccc21", 2017, "MDA-S2-P2-1(ca)-2016"),
+    ],
+)
+def test_cannabinoid_generations_by_date(engine, name, smiles, year, rule):
+    r = engine.classify(smiles, dt.date(year, 6, 1), ident=name)
+    assert r["rule"] == rule, r
+    assert r["status"] == ("B" if rule else "not_controlled")
