@@ -49,6 +49,7 @@ class RingSystem:
     position: str  # the position (by name) whose substituent rules apply to the ring system's atoms
     not_phenyl: bool = False
     not_alkylenedioxyphenyl: bool = False
+    monocyclic: bool = False  # "any heteromonocycle": one ring only
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class GenericSpec:
                 position=str(rs["position"]),
                 not_phenyl=bool(rs.get("not_phenyl", False)),
                 not_alkylenedioxyphenyl=bool(rs.get("not_alkylenedioxyphenyl", False)),
+                monocyclic=bool(rs.get("monocyclic", False)),
             )
             if rs
             else None
@@ -177,6 +179,8 @@ def _is_benzene(mol: Chem.Mol, ring: set[int]) -> bool:
 
 def _excluded_ring_system(mol: Chem.Mol, system: set[int], rs: RingSystem) -> str | None:
     rings = [set(r) for r in mol.GetRingInfo().AtomRings() if set(r) <= system]
+    if rs.monocyclic and len(rings) != 1:
+        return "the ring system is not monocyclic"
     benzenes = [r for r in rings if _is_benzene(mol, r)]
     if rs.not_phenyl and len(rings) == 1 and benzenes:
         return "the ring system is a phenyl ring"

@@ -287,3 +287,23 @@ def test_cannabinoid_generations_by_date(engine, name, smiles, year, rule):
     r = engine.classify(smiles, dt.date(year, 6, 1), ident=name)
     assert r["rule"] == rule, r
     assert r["status"] == ("B" if rule else "not_controlled")
+
+
+@pytest.mark.parametrize(
+    ("name", "smiles"),
+    [
+        ("acetylfentanyl", "CC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1"),  # (vi) another acyl group (uk-law.md §2.3)
+        ("furanylfentanyl", "O=C(c1ccco1)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1"),
+        ("cyclopropylfentanyl", "O=C(C1CC1)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1"),
+        ("acrylfentanyl", "C=CC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1"),
+        ("ocfentanil", "COCC(=O)N(c1ccccc1F)C1CCN(CCc2ccccc2)CC1"),  # (iv) halogeno on the aniline ring
+        ("4-fluoroisobutyrfentanyl", "CC(C)C(=O)N(c1ccc(F)cc1)C1CCN(CCc2ccccc2)CC1"),
+        ("thiofentanyl", "CCC(=O)N(c1ccccc1)C1CCN(CCc2cccs2)CC1"),  # (i) heteromonocycle
+        ("3-methylfentanyl", "CCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1C"),  # (iii) piperidine alkyl
+    ],
+    ids=lambda v: v if not v.startswith(("C", "O")) else None,
+)
+def test_fentanyl_generic(engine, name, smiles):
+    r = engine.classify(smiles, dt.date(2021, 6, 1), ident=name)
+    assert (r["status"], r["rule"]) == ("A", "MDA-S2-P1-1(d)"), r
+    assert "partial_rule" in r["caveats"]
