@@ -50,6 +50,8 @@ class RingSystem:
     not_phenyl: bool = False
     not_alkylenedioxyphenyl: bool = False
     monocyclic: bool = False  # "any heteromonocycle": one ring only
+    allowed: tuple[str, ...] = ()  # if set, the unsubstituted ring system must be one of these (canonical SMILES)
+    attach_ring_size: int | None = None  # the core atom must sit in a ring of this size ("the 6-membered ring")
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ class GenericSpec:
                 not_phenyl=bool(rs.get("not_phenyl", False)),
                 not_alkylenedioxyphenyl=bool(rs.get("not_alkylenedioxyphenyl", False)),
                 monocyclic=bool(rs.get("monocyclic", False)),
+                allowed=tuple(_canonical(x) for x in rs.get("allowed", ())),
+                attach_ring_size=rs.get("attach_ring_size"),
             )
             if rs
             else None
@@ -177,8 +181,26 @@ def _is_benzene(mol: Chem.Mol, ring: set[int]) -> bool:
     )
 
 
-def _excluded_ring_system(mol: Chem.Mol, system: set[int], rs: RingSystem) -> str | None:
+def _canonical(smiles: str) -> str:
+    mol = Chem.MolFromSmiles(smiles)
+    if mol is None:
+        raise ValueError(f"ring system SMILES does not parse: {smiles!r}")
+    return Chem.MolToSmiles(mol)
+
+
+def _excluded_ring_system(mol: Chem.Mol, system: set[int], rs: RingSystem, attach: int | None = None) -> str | None:
     rings = [set(r) for r in mol.GetRingInfo().AtomRings() if set(r) <= system]
+    if (
+        rs.attach_ring_size is not None
+        and attach is not None
+        and not any(attach in r and len(r) == rs.attach_ring_size for r in rings)
+    ):
+        return f"the side chain is not on a {rs.attach_ring_size}-membered ring"
+    if rs.allowed:
+        frag = Chem.MolFromSmiles(Chem.MolFragmentToSmiles(mol, atomsToUse=sorted(system)))
+        name = Chem.MolToSmiles(frag) if frag is not None else ""
+        if name not in rs.allowed:
+            return f"the ring system {name or '?'} is not one of those listed"
     if rs.monocyclic and len(rings) != 1:
         return "the ring system is not monocyclic"
     benzenes = [r for r in rings if _is_benzene(mol, r)]
@@ -211,7 +233,7 @@ def _evaluate_mapping(
     if spec.ring_system is not None:
         rs = spec.ring_system
         system = _ring_system(mol, match[spec.map_index[rs.atom]])
-        excluded = _excluded_ring_system(mol, system, rs)
+        excluded = _excluded_ring_system(mol, system, rs, match[spec.map_index[rs.atom]])
         if excluded:
             return GenericMiss(excluded)
         pos = next(p for p in spec.positions if p.name == rs.position)

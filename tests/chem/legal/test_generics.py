@@ -307,3 +307,22 @@ def test_fentanyl_generic(engine, name, smiles):
     r = engine.classify(smiles, dt.date(2021, 6, 1), ident=name)
     assert (r["status"], r["rule"]) == ("A", "MDA-S2-P1-1(d)"), r
     assert "partial_rule" in r["caveats"]
+
+
+@pytest.mark.parametrize(
+    ("name", "smiles", "status"),
+    [
+        ("5-APB", "CC(N)Cc1ccc2occc2c1", "B"),  # uk-law.md §2.10 (text [M]); 2013 TCDO substances
+        ("6-APB", "CC(N)Cc1ccc2ccoc2c1", "B"),
+        ("5-MAPB", "CNC(C)Cc1ccc2occc2c1", "B"),
+        ("5-APDB", "CC(N)Cc1ccc2OCCc2c1", "B"),  # 2,3-dihydrobenzofuran
+        ("5-IT", "CC(N)Cc1ccc2[nH]ccc2c1", "B"),  # indole, side chain on the 6-membered ring
+        ("3-APB", "CC(N)Cc1coc2ccccc12", "PSA"),  # side chain on the furan ring: outside
+    ],
+    ids=["5-APB", "6-APB", "5-MAPB", "5-APDB", "5-IT", "3-APB"],
+)
+def test_benzofuran_generic(engine, name, smiles, status):
+    r = engine.classify(smiles, dt.date(2021, 6, 1), ident=name)
+    assert r["status"] == status, r
+    if status == "B":
+        assert r["rule"] == "MDA-S2-P2-benzofurans"
