@@ -61,10 +61,14 @@ def _structures(path: str) -> list[str]:
 
 def core_match(path: str) -> dict[str, object]:
     """Baseline: the chemistry every classifier must do, without the legal reasoning."""
+    from chem.legal import scra
     from chem.legal.rules import load_rules
     from chem.standardise import standardise_smiles
 
-    cores = [r.generic.core for r in load_rules().rules if r.generic is not None]
+    rules = load_rules().rules
+    cores = [r.generic.core for r in rules if r.generic is not None]
+    if any(r.scra is not None for r in rules):  # the cannabinoid rules' core rings
+        cores += list(scra._C.values())
     structures = _structures(path)
     t0 = time.perf_counter()
     hits = 0
