@@ -576,10 +576,17 @@ def classify(file: Any, as_of: str | None, progress: bool | None, fmt: str) -> N
 
 def _legal_overlay() -> list[Any]:
     """The database's legal-status events, or none (with a note on stderr) when there is no database."""
+    from sqlalchemy.engine import make_url
+
     from fews.legal_events import load_overlay
 
+    config = load_config()
+    url = make_url(config.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not os.path.exists(url.database):
+        click.echo(f"note: no database at {url.database}; deciding on the shipped rules alone", err=True)
+        return []  # never create a database just to read events
     try:
-        rt = open_runtime()
+        rt = open_runtime(config=config)
     except (NotMigrated, ConfigError) as exc:
         click.echo(f"note: no legal-status events read ({exc}); deciding on the shipped rules alone", err=True)
         return []
