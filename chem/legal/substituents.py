@@ -279,6 +279,55 @@ def is_methylpiperidinylmethyl(f: Fragment, sw: Switches) -> bool:
     return len(f.atoms) == 8 and _matches(f, "[CX4]-[CX4]1CCCCN1[CH3]")
 
 
+def is_alkoxycarbonyl(f: Fragment, sw: Switches) -> bool:
+    """–C(=O)–O–alkyl (the 4-ethoxycarbonyl of pethidine and its homologues)."""
+    if not _single_bond_anchor(f):
+        return False
+    c = f.anchors[0][1]
+    if f.atom(c).GetAtomicNum() != 6:
+        return False
+    oxo = [
+        n.GetIdx()
+        for n in f.atom(c).GetNeighbors()
+        if n.GetAtomicNum() == 8 and f.mol.GetBondBetweenAtoms(c, n.GetIdx()).GetBondType() == Chem.BondType.DOUBLE
+    ]
+    ether = [
+        n.GetIdx()
+        for n in f.atom(c).GetNeighbors()
+        if n.GetAtomicNum() == 8 and f.mol.GetBondBetweenAtoms(c, n.GetIdx()).GetBondType() == Chem.BondType.SINGLE
+    ]
+    if len(oxo) != 1 or len(ether) != 1:
+        return False
+    rest = f.atoms - {c, oxo[0], ether[0]}
+    return bool(rest) and _saturated_carbons(f, frozenset(rest), sw)
+
+
+def is_acyloxy(f: Fragment, sw: Switches) -> bool:
+    """–O–C(=O)–alkyl (prodine-type 4-propionyloxy)."""
+    if not _single_bond_anchor(f) or f.atom(f.anchors[0][1]).GetAtomicNum() != 8:
+        return False
+    o = f.anchors[0][1]
+    carbonyl = [n.GetIdx() for n in f.atom(o).GetNeighbors() if n.GetIdx() in f.atoms]
+    if len(carbonyl) != 1:
+        return False
+    c = carbonyl[0]
+    oxo = [n.GetIdx() for n in f.atom(c).GetNeighbors() if n.GetAtomicNum() == 8 and n.GetIdx() != o]
+    if len(oxo) != 1 or f.mol.GetBondBetweenAtoms(c, oxo[0]).GetBondType() != Chem.BondType.DOUBLE:
+        return False
+    rest = f.atoms - {o, c, oxo[0]}
+    return bool(rest) and _saturated_carbons(f, frozenset(rest), sw)
+
+
+def is_alkoxyalkyl(f: Fragment, sw: Switches) -> bool:
+    """A saturated carbon chain holding one ether oxygen, attached by carbon (–CH2–O–CH3 …)."""
+    if not _single_bond_anchor(f) or f.atom(f.anchors[0][1]).GetAtomicNum() != 6:
+        return False
+    oxygens = [i for i in f.atoms if f.atom(i).GetAtomicNum() == 8]
+    if len(oxygens) != 1 or f.atom(oxygens[0]).GetDegree() != 2:
+        return False
+    return _saturated_carbons(f, frozenset(f.atoms - set(oxygens)), sw)
+
+
 def is_n_ring(f: Fragment, sw: Switches) -> bool:
     """The nitrogen included in a cyclic structure made of the fragment alone (pyrrolidino, piperidino…)."""
     return len(f.anchors) == 2 and len(f.core_atoms) == 1
@@ -308,6 +357,9 @@ CLASSES = {
     "morpholinylethyl": is_morpholinylethyl,
     "cyanoalkyl": is_cyanoalkyl,
     "methylpiperidinylmethyl": is_methylpiperidinylmethyl,
+    "alkoxycarbonyl": is_alkoxycarbonyl,
+    "acyloxy": is_acyloxy,
+    "alkoxyalkyl": is_alkoxyalkyl,
 }
 
 

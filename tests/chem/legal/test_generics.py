@@ -326,3 +326,22 @@ def test_benzofuran_generic(engine, name, smiles, status):
     assert r["status"] == status, r
     if status == "B":
         assert r["rule"] == "MDA-S2-P2-benzofurans"
+
+
+@pytest.mark.parametrize(
+    ("name", "smiles", "status"),
+    [
+        ("MPPP", "CCC(=O)OC1(CCN(C)CC1)c1ccccc1", "A"),  # (iv) acyloxy at the 4-position (uk-law.md §2.3, [M])
+        ("PEPAP", "CC(=O)OC1(CCN(CCc2ccccc2)CC1)c1ccccc1", "A"),  # (i) phenethyl on N + (iv)
+        ("4-fluoropethidine", "CCOC(=O)C1(CCN(C)CC1)c1ccc(F)cc1", "A"),  # (iii) halogeno
+        ("haloperidol", "O=C(CCCN1CCC(O)(CC1)c1ccc(Cl)cc1)c1ccc(F)cc1", "PSA"),  # 4-hydroxy: outside (iv)
+    ],
+    ids=["MPPP", "PEPAP", "4-fluoropethidine", "haloperidol"],
+)
+def test_pethidine_generic(engine, name, smiles, status):
+    r = engine.classify(smiles, dt.date(2021, 6, 1), ident=name)
+    assert r["status"] == status, r
+    if status == "A":
+        assert r["rule"] == "MDA-S2-P1-1(e)"
+    else:
+        assert any(m["rule"] == "MDA-S2-P1-1(e)" for m in r["near_misses"])
