@@ -60,6 +60,12 @@ CONTROLS = [
         "A",
         "ester_ether",
     ),
+    ("pipradrol", "OC(c1ccccc1)(c1ccccc1)C1CCCCN1", ON, "C", "named"),  # Class C by name, not the 2-DPMP generic
+    ("desoxypipradrol", "C1CCNC(C1)C(c1ccccc1)c1ccccc1", ON, "B", "generic"),  # uk-law.md §2.11
+    ("25I-NBOMe-2013-07", "COc1ccccc1CNCCc1cc(OC)c(I)cc1OC", dt.date(2013, 7, 1), "TCDO", "tcdo"),  # §3 TCDO 2
+    ("5-APB-2013-07", "CC(N)Cc1ccc2occc2c1", dt.date(2013, 7, 1), "TCDO", "tcdo"),  # §3 TCDO 2
+    ("5-APB-2014-07", "CC(N)Cc1ccc2occc2c1", dt.date(2014, 7, 1), "B", "generic"),  # §2.10
+    ("MDMB-4en-PINACA", "COC(=O)C(NC(=O)c1nn(CCCC=C)c2ccccc12)C(C)(C)C", ON, "B", "generic"),  # §2.8(d)
     ("paracetamol", "CC(=O)Nc1ccc(O)cc1", ON, "exempt", "exempt"),  # PSA Sch 1 medicinal product
     ("caffeine", "Cn1cnc2c1c(=O)n(C)c(=O)n2C", ON, "exempt", "exempt"),
     ("levamisole", "C1CN2CC(N=C2S1)c1ccccc1", ON, "not_controlled", "none"),  # cutting agent, not psychoactive

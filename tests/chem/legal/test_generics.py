@@ -345,3 +345,18 @@ def test_pethidine_generic(engine, name, smiles, status):
         assert r["rule"] == "MDA-S2-P1-1(e)"
     else:
         assert any(m["rule"] == "MDA-S2-P1-1(e)" for m in r["near_misses"])
+
+
+@pytest.mark.parametrize(
+    ("name", "smiles", "status"),
+    [
+        ("desoxypipradrol (2-DPMP)", "C1CCNC(C1)C(c1ccccc1)c1ccccc1", "B"),  # uk-law.md §2.11 (ACMD, text [M])
+        ("diphenylprolinol (D2PM)", "OC(c1ccccc1)(c1ccccc1)C1CCCN1", "B"),  # hydroxy at the methyl carbon
+        ("pipradrol", "OC(c1ccccc1)(c1ccccc1)C1CCCCN1", "PSA"),  # Class C by name; excluded from this generic
+        ("1-benzhydrylpiperazine", "C1CN(CCN1)C(c1ccccc1)c1ccccc1", "PSA"),  # on the nitrogen, and a piperazine
+    ],
+    ids=["2-DPMP", "D2PM", "pipradrol", "benzhydrylpiperazine"],
+)
+def test_pipradrol_generic(engine, name, smiles, status):
+    r = engine.classify(smiles, dt.date(2021, 6, 1), ident=name)
+    assert r["status"] == status, r
