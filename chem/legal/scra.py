@@ -42,11 +42,19 @@ LINKERS = {
     "methylene bridge": "[#6:2]-[CH2]-[#6:3]",
     "methine": "[#6:2]-[CH1]=[#6:3]",
 }
+
+
 # (ii) tails and (iv) heads with a base pattern anchored at the attachment atom (map 3).
+def _ring(n: int) -> str:
+    """A saturated carbocycle of ``n`` atoms as SMARTS, opened at its first atom."""
+    return "[CX4;R]1" + "[CX4;R]" * (n - 1) + "1"
+
+
+RING_SIZES = range(3, 9)
 TAILS = {
     "benzyl": "[CH2:3]-c1ccccc1",
-    "cycloalkylmethyl": "[CH2:3]-[CX4;R]1~[CX4;R]~[CX4;R]1",
-    "cycloalkylethyl": "[CH2:3]-[CH2]-[CX4;R]1~[CX4;R]~[CX4;R]1",
+    **{f"cycloalkylmethyl ({n})": f"[CH2:3]-{_ring(n)}" for n in RING_SIZES},
+    **{f"cycloalkylethyl ({n})": f"[CH2:3]-[CH2]-{_ring(n)}" for n in RING_SIZES},
     "(N-methylpiperidin-2-yl)methyl": "[CH2:3]-[CH1]1CCCCN1C",
     "2-(4-morpholinyl)ethyl": "[CH2:3]-[CH2]-N1CCOCC1",
     "(tetrahydropyran-4-yl)methyl": "[CH2:3]-[CH1]1CCOCC1",
@@ -58,9 +66,9 @@ HEADS = {
     "benzyl": "[CX4:3]-c1ccccc1",
     "adamantyl": "[CX4:3]1(C2)CC3CC2CC(C3)C1",
     "adamantyl (2-)": "[CX4:3]1C2CC3CC1CC(C3)C2",
-    "cycloalkyl": "[CX4;R:3]1~[CX4;R]~[CX4;R]1",
-    "cycloalkylmethyl": "[CH2:3]-[CX4;R]1~[CX4;R]~[CX4;R]1",
-    "cycloalkylethyl": "[CH2:3]-[CH2]-[CX4;R]1~[CX4;R]~[CX4;R]1",
+    **{f"cycloalkyl ({n})": "[CX4;R:3]1" + "[CX4;R]" * (n - 1) + "1" for n in RING_SIZES},
+    **{f"cycloalkylmethyl ({n})": f"[CH2:3]-{_ring(n)}" for n in RING_SIZES},
+    **{f"cycloalkylethyl ({n})": f"[CH2:3]-[CH2]-{_ring(n)}" for n in RING_SIZES},
     "bicyclo[2.2.1]heptanyl": "[CX4:3]1CC2CCC1C2",
     "1,2,3,4-tetrahydronaphthyl": "[#6:3]1~[#6]~[#6]~[#6]c2ccccc21",
     "quinolinyl": "[c:3]1ccc2ncccc2c1",
@@ -71,6 +79,9 @@ HEADS = {
     "piperidinyl": "[#6,#7;R:3]1~[#6,#7]~[#6,#7]~[#6,#7]~[#6,#7]~[#6,#7]1",
     "morpholinyl": "[#6,#7;R:3]1~[#6,#7,#8]~[#6,#7,#8]~[#6,#7,#8]~[#6,#7,#8]~[#6,#7,#8]1",
     "pyrrolidinyl": "[#6,#7;R:3]1~[#6,#7]~[#6,#7]~[#6,#7]~[#6,#7]1",
+    "tetrahydropyranyl": "[CX4;R:3]1~[CX4]~[CX4]~[OX2]~[CX4]~[CX4]1",
+    "tetrahydropyranyl (2-/3-)": "[CX4;R:3]1~[#6,#8]~[#6,#8]~[#6,#8]~[#6,#8]~[#6,#8]1",
+    "piperazinyl": "[#6,#7;R:3]1~[#6,#7]~[#6,#7]~[#6,#7]~[#6,#7]~[#6,#7]1",
 }
 SUBSTITUENTS_2019 = ("alkyl", "alkenyl", "alkoxy", "halide", "haloalkyl", "cyano")
 

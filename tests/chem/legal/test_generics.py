@@ -214,7 +214,7 @@ SCRA = [
     ("AB-FUBINACA", "CC(C)C(NC(=O)c1nn(Cc2ccc(F)cc2)c2ccccc12)C(N)=O", "benzyl tail"),
     ("CUMYL-4CN-BINACA", "CC(C)(NC(=O)c1nn(CCCCC#N)c2ccccc12)c1ccccc1", "benzyl head"),
     ("APICA", "CCCCCn1cc(C(=O)NC23CC4CC(CC(C4)C2)C3)c2ccccc21", "adamantyl head"),
-    ("UR-144", "CCCCCn1cc(C(=O)C2C(C)(C)C2(C)C)c2ccccc21", "cycloalkyl head"),
+    ("UR-144", "CCCCCn1cc(C(=O)C2C(C)(C)C2(C)C)c2ccccc21", "cycloalkyl (3) head"),
     ("5F-MDMB-P7AICA", "COC(=O)C(NC(=O)c1cn(CCCCCF)c2ncccc12)C(C)(C)C", "pyrrolo[2,3-b]pyridine core"),
 ]
 
@@ -360,3 +360,16 @@ def test_pethidine_generic(engine, name, smiles, status):
 def test_pipradrol_generic(engine, name, smiles, status):
     r = engine.classify(smiles, dt.date(2021, 6, 1), ident=name)
     assert r["status"] == status, r
+
+
+@pytest.mark.parametrize(
+    ("name", "smiles"),
+    [
+        ("AB-CHMINACA", "CC(C)C(NC(=O)c1nn(CC2CCCCC2)c2ccccc12)C(N)=O"),  # cyclohexylmethyl tail (list (ii))
+        ("MDMB-CHMICA", "COC(=O)C(NC(=O)c1cn(CC2CCCCC2)c2ccccc12)C(C)(C)C"),
+    ],
+    ids=["AB-CHMINACA", "MDMB-CHMICA"],
+)
+def test_cycloalkylmethyl_tails_of_any_ring_size(engine, name, smiles):
+    r = engine.classify(smiles, dt.date(2021, 6, 1), ident=name)
+    assert (r["status"], r["rule"]) == ("B", "MDA-S2-P2-1(ca)-2019") and "cycloalkylmethyl (6) tail" in r["explanation"]
