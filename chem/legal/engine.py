@@ -16,6 +16,7 @@ from typing import Any
 from rdkit import Chem
 
 from chem.errors import InvalidStructure
+from chem.legal.cannabinol import evaluate_cannabinol_derivative
 from chem.legal.derived import STRIPPERS
 from chem.legal.generic import GenericHit, GenericMiss, evaluate_generic
 from chem.legal.overlay import OverlayEvent, apply_overlay
@@ -126,15 +127,16 @@ class LegalEngine:
         for rule, e in self._named_hits(s, on_date, ("named",)):
             candidates.append(_Candidate(rule, "named", e, all_atoms, f"named as {e.name}"))
         for rule in self.rules.of_kind("generic"):
-            if not rule.in_force_on(on_date) or (rule.generic is None and rule.scra is None):
+            if not rule.in_force_on(on_date):
                 continue
-            result = (
-                evaluate_generic(rule.generic, mol, self.switches)
-                if rule.generic is not None
-                else evaluate_scra(rule.scra, mol, self.switches)
-                if rule.scra is not None
-                else None
-            )
+            if rule.generic is not None:
+                result = evaluate_generic(rule.generic, mol, self.switches)
+            elif rule.scra is not None:
+                result = evaluate_scra(rule.scra, mol, self.switches)
+            elif rule.cannabinol:
+                result = evaluate_cannabinol_derivative(mol, self.switches)
+            else:
+                continue
             if isinstance(result, GenericHit):
                 excluded = self._excluded(rule, s, on_date)
                 if excluded:

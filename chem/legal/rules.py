@@ -67,6 +67,7 @@ class Rule:
     partial: bool = False  # the statutory text is only partly known: decisions carry the partial_rule caveat
     derived: DerivedSpec | None = None
     scra: ScraSpec | None = None
+    cannabinol: bool = False  # the Part IV "cannabinol derivatives" definition (chem/legal/cannabinol.py)
     parents: tuple[NamedEntry, ...] = ()  # parent compounds a derived clause names
 
     def in_force_on(self, day: dt.date) -> bool:
@@ -122,6 +123,7 @@ RULE_KEYS = {
     "derived",
     "parents",
     "scra",
+    "cannabinol_derivatives",
     "id",
     "kind",
     "class",
@@ -174,7 +176,7 @@ def _rule(path: Path, data: dict[str, Any]) -> Rule:
     )
     entries = tuple(_entry(e, where) for e in data.get("substances") or ())
     generic = None
-    if kind == "generic" and "scra" not in data:
+    if kind == "generic" and "scra" not in data and "cannabinol_derivatives" not in data:
         try:
             generic = GenericSpec.from_dict(data["generic"])
         except (KeyError, TypeError, ValueError) as exc:
@@ -214,6 +216,7 @@ def _rule(path: Path, data: dict[str, Any]) -> Rule:
         partial=bool(data.get("partial", False)),
         derived=derived,
         scra=scra,
+        cannabinol=bool(data.get("cannabinol_derivatives", False)),
         parents=parents,
     )
 

@@ -116,7 +116,8 @@ def test_salt_and_stereo_forms_decide_like_the_parent(engine):
 
 def test_every_generic_rule_meets_the_contract(engine):
     for rule in engine.rules.of_kind("generic"):
-        assert (rule.generic or rule.scra) is not None and rule.citation and rule.instrument and rule.in_force
+        assert (rule.generic is not None or rule.scra is not None or rule.cannabinol) and rule.citation
+        assert rule.instrument and rule.in_force
         assert rule.confidence in {"V", "P", "M", "I", "U"} and rule.text
 
 
@@ -373,3 +374,20 @@ def test_pipradrol_generic(engine, name, smiles, status):
 def test_cycloalkylmethyl_tails_of_any_ring_size(engine, name, smiles):
     r = engine.classify(smiles, dt.date(2021, 6, 1), ident=name)
     assert (r["status"], r["rule"]) == ("B", "MDA-S2-P2-1(ca)-2019") and "cycloalkylmethyl (6) tail" in r["explanation"]
+
+
+@pytest.mark.parametrize(
+    ("name", "smiles", "statuses"),
+    [  # (2000, 2005, 2021): Class A in the 1991 text, C from 2004, B from 2009 (uk-law.md §2.13, §9 [M dates])
+        ("delta-9-THC", "CCCCCc1cc(O)c2c(c1)OC(C)(C)[C@@H]1CCC(C)=C[C@@H]21", ("A", "C", "B")),
+        ("delta-8-THC", "CCCCCc1cc(O)c2c(c1)OC(C)(C)C1CC=C(C)CC21", ("A", "C", "B")),
+        ("THCV (3-propyl homologue)", "CCCc1cc(O)c2c(c1)OC(C)(C)C1CCC(C)=CC21", ("A", "C", "B")),
+        ("THCP (3-heptyl homologue)", "CCCCCCCc1cc(O)c2c(c1)OC(C)(C)C1CCC(C)=CC21", ("A", "C", "B")),
+        ("cannabinol", "CCCCCc1cc(O)c2c(c1)OC(C)(C)c1ccc(C)cc1-2", ("A", "C", "B")),
+        ("HHC (hexahydro)", "CCCCCc1cc(O)c2c(c1)OC(C)(C)C1CCC(C)CC21", ("not_controlled", "not_controlled", "PSA")),
+    ],
+    ids=["d9-THC", "d8-THC", "THCV", "THCP", "CBN", "HHC"],
+)
+def test_cannabinol_derivatives_definition(engine, name, smiles, statuses):
+    got = tuple(engine.classify(smiles, dt.date(y, 6, 1), ident=name)["status"] for y in (2000, 2005, 2021))
+    assert got == statuses
