@@ -728,6 +728,39 @@ def legal_add_event(
         )
 
 
+# ---------------------------------------------------------------------------------------------- identify
+@cli.command()
+@click.argument("query", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--library",
+    "library_path",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False),
+    help="an MSP library to search instead of the shipped MassBank subset",
+)
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 100))
+@click.option("--as-of", "as_of", default=None, metavar="DATE", help="date for the hits' legal status (default today)")
+@FORMAT
+def identify(query: str, library_path: str | None, top: int, as_of: str | None, fmt: str) -> None:
+    """Identify the spectra in QUERY (MSP): match, analogue or unknown, with legal status and licences."""
+    import datetime as dt
+
+    from chem.legal import LegalEngine
+    from intake.pipeline import london_today
+    from reference_spectra.identify import identify_file
+    from reference_spectra.search import load_library
+
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else london_today()
+        lib = load_library(library_path) if library_path else None
+        records = list(
+            identify_file(query, on_date=day, top=top, library=lib, engine=LegalEngine(overlay=_legal_overlay()))
+        )
+    except ValueError as exc:
+        raise UsageFailure(str(exc)) from None
+    emit(records, fmt, sys.stdout)
+
+
 # ---------------------------------------------------------------------------------------------- audit
 @cli.group("audit")
 def audit_group() -> None:
