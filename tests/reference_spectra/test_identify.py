@@ -47,9 +47,23 @@ def test_malformed_query_gives_unknown_with_error(library, tmp_path):
     assert res == {"query": "broken", "verdict": "unknown", "hits": [], "error": res["error"]} and res["error"]
 
 
-def test_unsupported_query_format(library, tmp_path):
+def test_mgf_queries_including_a_malformed_block(library, tmp_path):
+    rec = next(r for r in iter_msp(SHIPPED_LIBRARY) if r.metadata.get("NAME") == "Mephedrone")
+    peaks = "\n".join(f"{m} {i}" for m, i in rec.peaks)
     path = tmp_path / "q.mgf"
-    path.write_text("BEGIN IONS\nEND IONS\n")
+    path.write_text(
+        f"BEGIN IONS\nTITLE=meph\nPEPMASS={rec.metadata['PRECURSORMZ']}\nCHARGE=1+\n{peaks}\nEND IONS\n"
+        "BEGIN IONS\nTITLE=empty\nPEPMASS=200\nEND IONS\nBEGIN IONS\nTITLE=cut\n10 1\n"
+    )
+    out = list(identify_file(path, on_date=dt.date(2021, 6, 1), top=1, library=library))
+    assert [r["query"] for r in out] == ["meph", "empty", "cut"]
+    assert out[0]["verdict"] == "match" and out[0]["hits"][0]["name"] == "Mephedrone"
+    assert out[1]["verdict"] == out[2]["verdict"] == "unknown" and out[1]["error"] and out[2]["error"]
+
+
+def test_unsupported_query_format(library, tmp_path):
+    path = tmp_path / "q.jdx"
+    path.write_text("##TITLE=x\n")
     with pytest.raises(ValueError, match="msp"):
         list(identify_file(path, on_date=dt.date(2021, 6, 1), library=library))
 
