@@ -30,6 +30,7 @@ __all__ = ["LegalEngine", "PSA_IN_FORCE", "PSA_SCOPE"]
 PSA_IN_FORCE = dt.date(2016, 5, 26)  # Psychoactive Substances Act 2016, s.2-3; uk-law.md §1.3 [V]
 PSA_SCOPE = ["supply", "production", "import", "export", "possession_in_custodial_institution"]
 PSA_INSTRUMENT = "Psychoactive Substances Act 2016 (c. 2)"
+UNDATED_KINDS = frozenset({"psa_exempt", "not_psychoactive", "pending"})  # lists consulted on any date
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,8 @@ class LegalEngine:
         for rule, e in pairs:
             if rule.kind not in kinds:
                 continue
-            if kinds != ("psa_exempt",) and kinds != ("not_psychoactive",) and kinds != ("pending",):
-                if not rule.in_force_on(day) or (e.end is not None and day >= e.end):
-                    continue
+            if rule.kind not in UNDATED_KINDS and (not rule.in_force_on(day) or (e.end is not None and day >= e.end)):
+                continue
             if e.stereo_specific and s.has_stereo and e.full_key != s.inchikey:
                 continue
             out.append((rule, e))
@@ -312,33 +312,27 @@ class LegalEngine:
                 "explanation": f"Not captured by the Misuse of Drugs Act 1971 rules in force on {day}, "
                 f"and the Psychoactive Substances Act 2016 applies only from {PSA_IN_FORCE}.",
             }
-        exempt = self._named_hits(s, day, ("psa_exempt",))
-        if exempt:
-            rule, e = exempt[0]
+        for kind in ("psa_exempt", "not_psychoactive"):
+            listed = self._named_hits(s, day, (kind,))
+            if not listed:
+                continue
+            rule, e = listed[0]
+            if kind == "psa_exempt":
+                status, basis, in_force = "exempt", "exempt", PSA_IN_FORCE.isoformat()
+                category = e.category or "exempt category"
+                text = f"{e.name} is an exempted substance under {PSA_INSTRUMENT}, Schedule 1 ({category})."
+            else:
+                status, basis, in_force = "not_controlled", "none", None
+                text = f"{e.name} is listed as not psychoactive ({rule.citation}); not captured by the 1971 Act."
             return common | {
-                "status": "exempt",
-                "basis": "exempt",
+                "status": status,
+                "basis": basis,
                 "rule": rule.id,
                 "instrument": rule.instrument,
-                "in_force": PSA_IN_FORCE.isoformat(),
+                "in_force": in_force,
                 "offence_scope": [],
                 "confidence": _weakest(rule.confidence, e.confidence),
-                "explanation": f"{e.name} is an exempted substance under {PSA_INSTRUMENT}, Schedule 1 "
-                f"({e.category or 'exempt category'}).",
-            }
-        inert = self._named_hits(s, day, ("not_psychoactive",))
-        if inert:
-            rule, e = inert[0]
-            return common | {
-                "status": "not_controlled",
-                "basis": "none",
-                "rule": rule.id,
-                "instrument": rule.instrument,
-                "in_force": None,
-                "offence_scope": [],
-                "confidence": _weakest(rule.confidence, e.confidence),
-                "explanation": f"{e.name} is listed as not psychoactive ({rule.citation}); not "
-                "captured by the 1971 Act.",
+                "explanation": text,
             }
         return common | {
             "status": "PSA",

@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from fews.bench.worker import run_task
+from fews.bench.worker import result_rows, run_task
 
 __all__ = ["bench_classify", "distinct_structures"]
+
+BASELINE = "RDKit parse + standardisation + MolToInchiKey + HasSubstructMatch of every rule core"
 
 # Templates over the families the rules address; {r} ring substituent, {a} alpha/3-position, {n} amine.
 _TEMPLATES = [
@@ -50,25 +52,14 @@ def bench_classify(*, quick: bool = False) -> Iterator[dict[str, Any]]:
         base = run_task("core_match", str(path))
         fews = run_task("classify", str(path))
     n = len(structures)
-    rate, base_rate = n / fews["seconds"], n / base["seconds"]
-    yield {
-        "benchmark": "classify",
-        "metric": "molecules_per_second",
-        "value": round(rate, 1),
-        "unit": "mol/s",
-        "baseline": "RDKit parse + standardisation + MolToInchiKey + HasSubstructMatch of every rule core",
-        "baseline_value": round(base_rate, 1),
-        "ratio": round(rate / base_rate, 3),
-        "molecules": n,
-        "statuses": fews.get("statuses"),
-    }
-    yield {
-        "benchmark": "classify",
-        "metric": "peak_rss",
-        "value": round(fews["max_rss_mb"], 1),
-        "unit": "MB",
-        "baseline": "RDKit parse + standardisation + MolToInchiKey + HasSubstructMatch of every rule core",
-        "baseline_value": round(base["max_rss_mb"], 1),
-        "ratio": round(base["max_rss_mb"] / fews["max_rss_mb"], 3),
-        "molecules": n,
-    }
+    yield from result_rows(
+        "classify",
+        metric="molecules_per_second",
+        unit="mol/s",
+        n=n,
+        count_key="molecules",
+        fews=fews,
+        base=base,
+        baseline=BASELINE,
+        extra={"statuses": fews.get("statuses")},
+    )

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from fews.bench.worker import run_task
+from fews.bench.worker import result_rows, run_task
 
 __all__ = ["bench_ingest", "make_seizure_csv"]
 
@@ -49,27 +49,14 @@ def bench_ingest(*, quick: bool = False) -> Iterator[dict[str, Any]]:
         rows = make_seizure_csv(csv_path, n)
         base = run_task("pandas_ingest", str(csv_path), f"sqlite:///{tmp}/pandas.db")
         fews = run_task("fews_ingest", str(csv_path), f"sqlite:///{tmp}/fews.db")
-    fews_rate = rows / fews["seconds"]
-    base_rate = rows / base["seconds"]
-    yield {
-        "benchmark": "ingest",
-        "metric": "rows_per_second",
-        "value": round(fews_rate, 1),
-        "unit": "rows/s",
-        "baseline": "pandas read_csv + to_sql (SQLite)",
-        "baseline_value": round(base_rate, 1),
-        "ratio": round(fews_rate / base_rate, 3),
-        "rows": rows,
-        "accepted": fews.get("accepted"),
-        "quarantined": fews.get("quarantined"),
-    }
-    yield {
-        "benchmark": "ingest",
-        "metric": "peak_rss",
-        "value": round(fews["max_rss_mb"], 1),
-        "unit": "MB",
-        "baseline": "pandas read_csv + to_sql (SQLite)",
-        "baseline_value": round(base["max_rss_mb"], 1),
-        "ratio": round(base["max_rss_mb"] / fews["max_rss_mb"], 3),
-        "rows": rows,
-    }
+    yield from result_rows(
+        "ingest",
+        metric="rows_per_second",
+        unit="rows/s",
+        n=rows,
+        count_key="rows",
+        fews=fews,
+        base=base,
+        baseline="pandas read_csv + to_sql (SQLite)",
+        extra={"accepted": fews.get("accepted"), "quarantined": fews.get("quarantined")},
+    )

@@ -116,6 +116,45 @@ TASKS: dict[str, Callable[..., dict[str, object]]] = {
 }
 
 
+def result_rows(
+    benchmark: str,
+    *,
+    metric: str,
+    unit: str,
+    n: int,
+    count_key: str,
+    fews: dict[str, Any],
+    base: dict[str, Any],
+    baseline: str,
+    extra: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """The throughput row and the peak-memory row of one benchmark (DESIGN.md §6 fields)."""
+    rate, base_rate = n / fews["seconds"], n / base["seconds"]
+    return [
+        {
+            "benchmark": benchmark,
+            "metric": metric,
+            "value": round(rate, 1),
+            "unit": unit,
+            "baseline": baseline,
+            "baseline_value": round(base_rate, 1),
+            "ratio": round(rate / base_rate, 3),
+            count_key: n,
+            **(extra or {}),
+        },
+        {
+            "benchmark": benchmark,
+            "metric": "peak_rss",
+            "value": round(fews["max_rss_mb"], 1),
+            "unit": "MB",
+            "baseline": baseline,
+            "baseline_value": round(base["max_rss_mb"], 1),
+            "ratio": round(base["max_rss_mb"] / fews["max_rss_mb"], 3),
+            count_key: n,
+        },
+    ]
+
+
 def run_task(task: str, *args: str) -> dict[str, Any]:
     """Run ``task`` in a fresh Python process (its own peak memory) and return its JSON result."""
     proc = subprocess.run(
