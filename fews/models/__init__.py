@@ -3,7 +3,7 @@
 from fews.models.alerts import Alert, AlertEvent, AlertEvidence, AlertVersion, Delivery, Subscription
 from fews.models.audit import AuditEvent
 from fews.models.base import Base, utcnow
-from fews.models.detection import Family, Signal
+from fews.models.detection import BaselineFit, DetectionWeek, Family, Signal, SubstanceFingerprint
 from fews.models.harm import HarmReport, HarmReportSubstance
 from fews.models.intake import IntakeBatch, QuarantineItem
 from fews.models.intel import IntelFinding, IntelReport, PsychoactivityResult
@@ -20,9 +20,11 @@ __all__ = [
     "AlertVersion",
     "ApiToken",
     "AuditEvent",
+    "BaselineFit",
     "Base",
     "Component",
     "Delivery",
+    "DetectionWeek",
     "Family",
     "HarmReport",
     "HarmReportSubstance",
@@ -41,6 +43,7 @@ __all__ = [
     "Subscription",
     "Substance",
     "SubstanceName",
+    "SubstanceFingerprint",
     "User",
     "utcnow",
 ]
