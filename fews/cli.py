@@ -17,6 +17,7 @@ from typing import Any
 import click
 from sqlalchemy import func, select
 
+from alerts.cli import alert_commands
 from fews import audit, migrate
 from fews.access import ROLES, PermissionDenied, require
 from fews.config import ConfigError, load_config, write_secret_key
@@ -733,32 +734,99 @@ def legal_add_event(
 @click.argument("query", type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--library",
-    "library_path",
-    default=None,
+    "library_paths",
+    multiple=True,
     type=click.Path(exists=True, dir_okay=False),
-    help="an MSP library to search instead of the shipped MassBank subset",
+    help="a library (msp, mgf, mzML, jdx) to search instead of the shipped one and the imported ones (repeatable)",
 )
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 100))
 @click.option("--as-of", "as_of", default=None, metavar="DATE", help="date for the hits' legal status (default today)")
+@click.option("--score", type=click.Choice(["entropy", "cosine"]), default="entropy", show_default=True)
+@click.option("--ms1-tolerance", "ms1_tol", default=None, metavar="TOL", help="precursor tolerance: 10ppm, 0.01Da")
 @FORMAT
-def identify(query: str, library_path: str | None, top: int, as_of: str | None, fmt: str) -> None:
-    """Identify the spectra in QUERY (MSP): match, analogue or unknown, with legal status and licences."""
+def identify(
+    query: str, library_paths: tuple[str, ...], top: int, as_of: str | None, score: str, ms1_tol: str | None, fmt: str
+) -> None:
+    """Identify the spectra in QUERY (msp, mgf, mzML, jdx): match, analogue or unknown, with legal status."""
     import datetime as dt
 
     from chem.legal import LegalEngine
     from intake.pipeline import london_today
     from reference_spectra.identify import identify_file
-    from reference_spectra.search import load_library
+    from reference_spectra.search import Tolerance
+    from reference_spectra.user_library import default_library_paths, index_dir, known_substance_ids
 
+    config = load_config()
     try:
         day = dt.date.fromisoformat(as_of) if as_of else london_today()
-        lib = load_library(library_path) if library_path else None
+        tolerance = Tolerance.parse(ms1_tol) if ms1_tol else None
+        from reference_spectra.library import load_library
+
+        paths = list(library_paths) or default_library_paths(config.instance_path)
+        lib = load_library(paths, cache_dir=index_dir(config.instance_path))
         records = list(
-            identify_file(query, on_date=day, top=top, library=lib, engine=LegalEngine(overlay=_legal_overlay()))
+            identify_file(
+                query,
+                on_date=day,
+                top=top,
+                library=lib,
+                engine=LegalEngine(overlay=_legal_overlay()),
+                score=score,  # type: ignore[arg-type]
+                ms1_tolerance=tolerance,
+                substance_ids=known_substance_ids(config.database_url),
+            )
         )
     except ValueError as exc:
         raise UsageFailure(str(exc)) from None
     emit(records, fmt, sys.stdout)
+
+
+@cli.group("spectra")
+def spectra_group() -> None:
+    """The reference spectral library: import user libraries, list them, link compounds to substances."""
+
+
+@spectra_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--matchms", "use_matchms", is_flag=True, help="harmonise metadata with matchms filters (slow start)")
+def spectra_import(files: tuple[str, ...], use_matchms: bool) -> None:
+    """Add library files (msp, mgf, mzML, jdx) to instance/spectra; malformed records are reported (exit 1)."""
+    from reference_spectra.user_library import import_library
+
+    config = load_config()
+    failed = False
+    for file in files:
+        try:
+            report = import_library(file, config.instance_path, use_matchms=use_matchms)
+        except ValueError as exc:
+            raise UsageFailure(str(exc)) from None
+        click.echo(to_json(report))
+        failed = failed or bool(report["quarantined"])
+    if failed:
+        sys.exit(1)
+
+
+@spectra_group.command("list")
+@FORMAT
+def spectra_list(fmt: str) -> None:
+    """The library files searched by default (shipped + imported), with record counts and licences."""
+    from reference_spectra.user_library import list_libraries
+
+    emit(list_libraries(load_config().instance_path), fmt, sys.stdout)
+
+
+@spectra_group.command("link")
+@with_runtime
+def spectra_link(rt: Runtime) -> None:
+    """Create or find a FEWS substance (S<n>) for every library compound, by InChIKey."""
+    from reference_spectra.library import load_library
+    from reference_spectra.link import link_library
+    from reference_spectra.user_library import default_library_paths, index_dir
+
+    lib = load_library(default_library_paths(rt.config.instance_path), cache_dir=index_dir(rt.config.instance_path))
+    with session_scope(rt.factory) as s:
+        report = link_library(s, lib.spectra)
+    click.echo(to_json(report.as_dict()))
 
 
 # ---------------------------------------------------------------------------------------------- audit
@@ -906,6 +974,21 @@ def stats(rt: Runtime) -> None:
             )
         }
     click.echo(to_json(out))
+
+
+def _register_commands() -> None:
+    """Commands defined beside their package (detection, alerts, ...)."""
+    from fews.detection.cli import COMMANDS as detection_commands
+
+    for command in detection_commands:
+        cli.add_command(command)
+
+
+_register_commands()
+
+
+for _command in alert_commands():  # fews alerts | subscriptions | deliver | export
+    cli.add_command(_command)
 
 
 def main() -> None:

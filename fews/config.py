@@ -110,7 +110,17 @@ def load_config(*, instance_path: str | os.PathLike[str] | None = None, database
         clinical_jurisdictions=_list("FEWS_CLINICAL_JURISDICTIONS", ("england",)),
         enforcement_jurisdictions=_list("FEWS_ENFORCEMENT_JURISDICTIONS", ("england", "wales")),
         testing=_bool("FEWS_TESTING", False),
+        extra=_extra(),
     )
+
+
+# settings of optional parts, validated by the part that reads them (alerts/settings.py):
+# FEWS_SMTP_HOST -> extra["smtp_host"]
+EXTRA_PREFIXES = ("FEWS_SMTP_", "FEWS_WEBHOOK_", "FEWS_DELIVERY_", "FEWS_CAP_", "FEWS_PUBLIC_URL")
+
+
+def _extra() -> dict[str, str]:
+    return {k[len("FEWS_") :].lower(): v for k, v in os.environ.items() if k.startswith(EXTRA_PREFIXES)}
 
 
 def write_secret_key(config: Config) -> Path | None:

@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from fews import audit
@@ -22,7 +22,7 @@ from fews.db import dialect_name, session_scope
 from fews.models import JobRun, utcnow
 from fews.runtime import Runtime
 
-__all__ = ["JOBS", "run_job", "run_all_once", "run_scheduler", "last_heartbeat"]
+__all__ = ["JOBS", "build_scheduler", "run_job", "run_named_job", "run_all_once", "run_scheduler", "last_heartbeat"]
 
 logger = logging.getLogger(__name__)
 
@@ -55,10 +55,50 @@ def job_legal_reevaluate(rt: Runtime, session: Session) -> str:
     return f"{summary.evaluated} substances, {summary.first_decisions} first decisions, {summary.changed} changes"
 
 
+def job_deliver(rt: Runtime, session: Session) -> str:
+    """Run the alert outbox: send due e-mail and webhook deliveries, retry failures with backoff."""
+    from alerts.outbox import deliver_due
+    from alerts.settings import DeliverySettings
+
+    report = deliver_due(rt.factory, DeliverySettings.from_config(rt.config))
+    return f"{report.sent} sent, {report.retrying} to retry, {report.dead} dead"
+
+
+def job_detect(rt: Runtime, session: Session) -> str:
+    """Evaluate the weeks since the last detection run (signals, draft alerts); nightly."""
+    from fews.detection.run import Detector
+    from intake.pipeline import london_today
+
+    summary = Detector(rt.factory).run(london_today(), actor="scheduler", via="scheduler")
+    raised = sum(e.event == "raised" for e in summary.events)
+    escalated = sum(e.event == "escalated" for e in summary.events)
+    return (
+        f"{len(summary.weeks)} weeks evaluated; {raised} signals raised, {escalated} escalated; "
+        f"{summary.alerts_drafted} alerts drafted"
+    )
+
+
+def job_detect_after_intake(rt: Runtime, session: Session) -> str:
+    """Run detection soon after new data arrives: when an intake batch finished since the last run."""
+    from fews.models import IntakeBatch
+
+    detection_jobs = ("detect", "detect_after_intake")
+    last = session.scalar(
+        select(func.max(JobRun.started_at)).where(JobRun.job.in_(detection_jobs), JobRun.status == "ok")
+    )
+    newest = session.scalar(select(func.max(IntakeBatch.completed_at)))
+    if newest is None or (last is not None and newest <= last):
+        return "no intake since the last detection run"
+    return job_detect(rt, session)
+
+
 JOBS: dict[str, tuple[Callable[[Runtime, Session], str], dict[str, Any]]] = {
     "heartbeat": (job_heartbeat, {"trigger": "interval", "minutes": 1}),
     "verify_audit": (job_verify_audit, {"trigger": "cron", "hour": 2, "minute": 30}),
     "legal_reevaluate": (job_legal_reevaluate, {"trigger": "cron", "hour": 0, "minute": 15}),
+    "deliver": (job_deliver, {"trigger": "interval", "minutes": 1}),
+    "detect": (job_detect, {"trigger": "cron", "hour": 1, "minute": 0}),
+    "detect_after_intake": (job_detect_after_intake, {"trigger": "interval", "minutes": 10}),
 }
 
 
@@ -111,24 +151,54 @@ def last_heartbeat(session: Session) -> JobRun | None:
     )
 
 
-def run_scheduler(rt: Runtime) -> None:
+_RUNTIME: Runtime | None = None
+
+
+def run_named_job(name: str) -> dict[str, Any]:
+    """The job store's entry point: jobs are stored by name (the runtime is not picklable)."""
+    if _RUNTIME is None:
+        raise RuntimeError("the scheduler runtime is not set (start jobs through run_scheduler)")
+    return run_job(_RUNTIME, name)
+
+
+def build_scheduler(rt: Runtime, scheduler_class: type | None = None) -> Any:
+    """An APScheduler scheduler with a database job store (table ``scheduler_job``) holding ``JOBS``.
+
+    Jobs that are no longer in ``JOBS`` are removed from the store; the others are replaced, so a
+    changed trigger takes effect at the next start.
+    """
+    global _RUNTIME
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    sched = BlockingScheduler(timezone=rt.config.timezone)
+    from fews.models import SchedulerJob
+
+    _RUNTIME = rt
+    with session_scope(rt.factory) as s:
+        s.execute(delete(SchedulerJob).where(SchedulerJob.id.not_in(list(JOBS))))
+    store = SQLAlchemyJobStore(engine=rt.engine, tablename=SchedulerJob.__tablename__)
+    cls = scheduler_class or BlockingScheduler
+    sched = cls(timezone=rt.config.timezone, jobstores={"default": store})
     for name, (_fn, trigger) in JOBS.items():
         args = dict(trigger)
         kind = args.pop("trigger")
         sched.add_job(
-            run_job,
+            run_named_job,
             kind,
-            args=[rt, name],
+            args=[name],
             id=name,
             name=name,
             coalesce=True,
             max_instances=1,
             misfire_grace_time=300,
+            replace_existing=True,
             **args,
         )
+    return sched
+
+
+def run_scheduler(rt: Runtime) -> None:
+    sched = build_scheduler(rt)
     run_job(rt, "heartbeat")
     logger.warning("scheduler started with jobs: %s", ", ".join(JOBS))
     try:

@@ -1,20 +1,21 @@
-"""``fews identify``: search query spectra and add each hit's UK legal status as at a date."""
+"""``fews identify``: search each query spectrum of a file (MSP, MGF, mzML, JCAMP-DX) and add each hit's UK
+legal status as at a date (and its FEWS substance id when the caller passes the mapping)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from chem.legal import LegalEngine
-from reference_spectra.mgf import iter_mgf
-from reference_spectra.msp import iter_msp
-from reference_spectra.search import SHIPPED_LIBRARY, Library, identify_spectrum, load_library
+from reference_spectra.library import SHIPPED_LIBRARY, Library, load_library
+from reference_spectra.readers import FORMATS, read_spectra, spectrum_format
+from reference_spectra.search import Score, Tolerance, identify_spectrum
 
-__all__ = ["identify_file", "QUERY_FORMATS"]
+__all__ = ["QUERY_FORMATS", "identify_file"]
 
-QUERY_FORMATS = (".msp", ".mgf")
+QUERY_FORMATS = tuple(FORMATS)
 
 
 def identify_file(
@@ -24,17 +25,27 @@ def identify_file(
     top: int = 5,
     library: Library | None = None,
     engine: LegalEngine | None = None,
+    score: Score = "entropy",
+    ms1_tolerance: Tolerance | None = None,
+    substance_ids: Mapping[str, str] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """One §6 record per query spectrum in ``path`` (MSP or MGF); malformed queries give ``unknown`` + ``error``."""
-    suffix = os.path.splitext(str(path))[1].lower()
-    if suffix not in QUERY_FORMATS:
-        raise ValueError(f"query files must be one of {', '.join(QUERY_FORMATS)} for now, got {suffix or 'no suffix'}")
-    lib = library or load_library(str(SHIPPED_LIBRARY))
+    """One §6 record per query spectrum in ``path``; malformed queries give ``unknown`` + ``error``.
+
+    ``substance_ids`` maps an InChIKey's first block to a FEWS id (``S<n>``), added to hits as ``fews_id``.
+    Raises ``ValueError`` for an unsupported suffix (before anything is searched).
+    """
+    spectrum_format(path)
+    lib = library or load_library(SHIPPED_LIBRARY)
     engine = engine or LegalEngine()
-    reader = iter_mgf if suffix == ".mgf" else iter_msp
-    for query in reader(path):
-        result = identify_spectrum(lib, query, top=top)
+    status_memo: dict[str, str] = {}
+    for query in read_spectra(path):
+        result = identify_spectrum(lib, query, top=top, score=score, ms1_tolerance=ms1_tolerance)
         for hit in result["hits"]:
             smiles = hit.pop("smiles", None)
-            hit["status"] = engine.classify(smiles, on_date)["status"] if smiles else "unknown"
+            if smiles and smiles not in status_memo:
+                status_memo[smiles] = engine.classify(smiles, on_date)["status"]
+            hit["status"] = status_memo[smiles] if smiles else "unknown"
+            key = (hit.get("inchikey") or "")[:14]
+            if substance_ids and key in substance_ids:
+                hit["fews_id"] = substance_ids[key]
         yield result

@@ -10,38 +10,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import IO
 
 import numpy as np
 
+from reference_spectra.spectrum import Spectrum
+
 __all__ = ["Spectrum", "iter_msp"]
 
 _PAIR = re.compile(r"([0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)[\s,:]+([0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)")
-
-
-@dataclass
-class Spectrum:
-    """One spectrum: metadata (upper-cased keys), peaks as an (n, 2) float32 array, and its source line."""
-
-    index: int
-    line: int
-    metadata: dict[str, str] = field(default_factory=dict)
-    peaks: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.float32))
-    error: str | None = None
-
-    @property
-    def name(self) -> str:
-        return self.metadata.get("NAME") or self.metadata.get("TITLE") or f"spectrum {self.index}"
-
-    @property
-    def precursor_mz(self) -> float | None:
-        raw = self.metadata.get("PRECURSORMZ") or self.metadata.get("PRECURSOR_MZ") or self.metadata.get("PEPMASS")
-        try:
-            value = float(str(raw).split()[0]) if raw not in (None, "", "NA") else None
-        except ValueError:
-            return None
-        return value if value and value > 0 else None
 
 
 def _lines(source: str | os.PathLike[str] | IO[str]) -> Iterator[str]:

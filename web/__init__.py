@@ -54,6 +54,7 @@ def create_app(config: Config | None = None, *, overrides: dict[str, Any] | None
 
     database.init_app(app)
 
+    from web.about import bp as about_bp
     from web.auth import bp as auth_bp
     from web.errors import bp as errors_bp
     from web.health import bp as health_bp
@@ -63,6 +64,10 @@ def create_app(config: Config | None = None, *, overrides: dict[str, Any] | None
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(main_bp)
+    app.register_blueprint(about_bp)
+    from web.feeds import bp as feeds_bp
+
+    app.register_blueprint(feeds_bp)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

@@ -221,17 +221,35 @@ def _rule(path: Path, data: dict[str, Any]) -> Rule:
     )
 
 
+_PARSED: dict[tuple[str, str], RuleSet] = {}
+
+
 def load_rules(directory: Path = RULES_DIR) -> RuleSet:
-    """Read every ``*.yaml`` under ``directory``; ``version`` is a SHA-256 over their bytes."""
+    """Read every ``*.yaml`` under ``directory``; ``version`` is a SHA-256 over their bytes.
+
+    Parsed rule sets are kept per (directory, version): reading and hashing the files is cheap,
+    parsing them (YAML, SMARTS, standardising every named structure) takes seconds, so callers
+    may load the rules freely and still see an edited file at once.
+    """
     files = sorted(directory.rglob("*.yaml"))
     if not files:
         raise RuleFileError(f"no rule files under {directory}")
     digest = hashlib.sha256()
-    rules = []
-    ids: set[str] = set()
+    contents = []
     for path in files:
         raw = path.read_bytes()
         digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + raw)
+        contents.append((path, raw))
+    key = (str(directory.resolve()), digest.hexdigest())
+    if key not in _PARSED:
+        _PARSED[key] = _parse(contents, digest.hexdigest()[:16])
+    return _PARSED[key]
+
+
+def _parse(contents: list[tuple[Path, bytes]], version: str) -> RuleSet:
+    rules = []
+    ids: set[str] = set()
+    for path, raw in contents:
         try:
             data = yaml.safe_load(raw)
         except yaml.YAMLError as exc:
@@ -241,4 +259,4 @@ def load_rules(directory: Path = RULES_DIR) -> RuleSet:
             raise RuleFileError(f"{path.name}: duplicate rule id {rule.id!r}")
         ids.add(rule.id)
         rules.append(rule)
-    return RuleSet(tuple(rules), digest.hexdigest()[:16])
+    return RuleSet(tuple(rules), version)

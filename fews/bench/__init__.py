@@ -11,11 +11,20 @@ from collections.abc import Iterator
 from typing import Any
 
 from fews.bench.classify import bench_classify
+from fews.bench.families import bench_families
+from fews.bench.identify import bench_identify
 from fews.bench.ingest import bench_ingest
+from fews.bench.replay import bench_replay
 
 __all__ = ["BENCHMARKS", "run_benchmarks"]
 
-BENCHMARKS = {"ingest": bench_ingest, "classify": bench_classify}
+BENCHMARKS = {
+    "ingest": bench_ingest,
+    "classify": bench_classify,
+    "identify": bench_identify,
+    "families": bench_families,
+    "replay": bench_replay,
+}
 
 
 def run_benchmarks(*, quick: bool = False, only: set[str] | None = None) -> Iterator[dict[str, Any]]:

@@ -325,9 +325,9 @@ class _Slot:
 
 
 class _Scenario:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, waves: bool = True) -> None:
         self.seed = seed
-        self.plans = tuple(self._plan(i, wave) for i, wave in enumerate(cat.WAVES))
+        self.plans = tuple(self._plan(i, wave) for i, wave in enumerate(cat.WAVES)) if waves else ()
         self.epoch = _week_index(cat.ONE_OFF_EPOCH)
         self.spacing = 52.0 / cat.ONE_OFFS_PER_YEAR
         self._pool = cat.novel_pool()
@@ -396,8 +396,8 @@ class _Scenario:
 
 
 @functools.lru_cache(maxsize=8)
-def _scenario(seed: int) -> _Scenario:
-    return _Scenario(seed)
+def _scenario(seed: int, waves: bool = True) -> _Scenario:
+    return _Scenario(seed, waves)
 
 
 # --------------------------------------------------------------------------------------------
@@ -934,7 +934,7 @@ def _intel_week(scn: _Scenario, week: int, scale: float) -> list[_Record]:
         sold_as, _, found = cat.CHECKING_PRODUCTS[_pick_index(rng, [w for _, w, _ in cat.CHECKING_PRODUCTS])]
         found_names = list(found)
         for wave_key, (products, share) in cat.WAVE_MIS_SELLING.items():
-            if sold_as in products and members[wave_key] and rng.random() < share * level[wave_key]:
+            if sold_as in products and members.get(wave_key) and rng.random() < share * level[wave_key]:
                 member = _pick(rng, members[wave_key])
                 found_names = ["diamorphine", member] if sold_as == "heroin" else [member]
                 break
@@ -959,7 +959,7 @@ def _intel_week(scn: _Scenario, week: int, scale: float) -> list[_Record]:
         if slot.online_week == week:
             jobs.append(_online_job(rng, slot.substance))
     for _ in range(_nb(rng, 1.0 * scale)):
-        jobs.append(_survey_job(rng, level["nitazene"]))
+        jobs.append(_survey_job(rng, level.get("nitazene", 0.0)))
     for _ in range(_nb(rng, 2.0 * scale)):
         name, _, prices = cat.ONLINE_ESTABLISHED[_pick_index(rng, [w for _, w, _ in cat.ONLINE_ESTABLISHED])]
         jobs.append(_online_job(rng, cat.substances()[name], prices))
@@ -1239,7 +1239,9 @@ def _validate(end: dt.date, start: dt.date | None, seed: int, scale: float) -> t
     return start, end
 
 
-def generate(end: dt.date, *, start: dt.date | None = None, seed: int = DEFAULT_SEED, scale: float = 1.0) -> DemoData:
+def generate(
+    end: dt.date, *, start: dt.date | None = None, seed: int = DEFAULT_SEED, scale: float = 1.0, waves: bool = True
+) -> DemoData:
     """Generate synthetic seizures, harm reports, intelligence and psychoactivity results.
 
     Parameters
@@ -1269,6 +1271,9 @@ def generate(end: dt.date, *, start: dt.date | None = None, seed: int = DEFAULT_
     ValueError
         If ``start`` is after ``end`` or before 2000-01-03, ``seed`` is negative or ``scale`` is
         outside ``(0, 100]``.
+    waves
+        ``False`` leaves out the emerging wave families: background-only traffic (the established
+        market and one-off new substances), for measuring false alarms (DESIGN.md section 9).
 
     Examples
     --------
@@ -1279,7 +1284,7 @@ def generate(end: dt.date, *, start: dt.date | None = None, seed: int = DEFAULT_
     True
     """
     start, end = _validate(end, start, seed, scale)
-    scn = _scenario(int(seed))
+    scn = _scenario(int(seed), waves)
     scale = float(scale)
     cache: dict[int, _Week] = {}
 
@@ -1308,7 +1313,9 @@ def generate(end: dt.date, *, start: dt.date | None = None, seed: int = DEFAULT_
     return DemoData(seizure_rows, report_rows, intel_rows, psychoactivity_rows)
 
 
-def ground_truth(end: dt.date, *, start: dt.date | None = None, seed: int = DEFAULT_SEED) -> dict[str, list[dict]]:
+def ground_truth(
+    end: dt.date, *, start: dt.date | None = None, seed: int = DEFAULT_SEED, waves: bool = True
+) -> dict[str, list[dict]]:
     """The injected scenario for evaluating detection on :func:`generate` output.
 
     Returns ``{"waves": [...], "one_offs": [...]}``: per wave family its key, label, start
@@ -1318,12 +1325,12 @@ def ground_truth(end: dt.date, *, start: dt.date | None = None, seed: int = DEFA
     linked to a wave here is a false alarm in the sense of DESIGN.md section 9.
     """
     start, end = _validate(end, start, seed, 1.0)
-    scn = _scenario(int(seed))
+    scn = _scenario(int(seed), waves)
     first, last = _week_index(start), _week_index(end)
     substances = cat.substances()
-    waves = []
+    wave_rows = []
     for plan in scn.plans:
-        waves.append(
+        wave_rows.append(
             {
                 "family": plan.wave.key,
                 "label": plan.wave.label,
@@ -1353,7 +1360,7 @@ def ground_truth(end: dt.date, *, start: dt.date | None = None, seed: int = DEFA
         }
         for s in scn.slots_between(first, last)
     ]
-    return {"waves": waves, "one_offs": one_offs}
+    return {"waves": wave_rows, "one_offs": one_offs}
 
 
 _COLUMN_SETS = (SEIZURE_COLUMNS, REPORT_COLUMNS, INTEL_COLUMNS, PSYCHOACTIVITY_COLUMNS)

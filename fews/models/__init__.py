@@ -8,7 +8,7 @@ from fews.models.harm import HarmReport, HarmReportSubstance
 from fews.models.intake import IntakeBatch, QuarantineItem
 from fews.models.intel import IntelFinding, IntelReport, PsychoactivityResult
 from fews.models.legal import LegalStatusChange, LegalStatusEvent, SubstanceLegalStatus
-from fews.models.ops import JobRun
+from fews.models.ops import JobRun, SchedulerJob
 from fews.models.seizure import Component, Sample
 from fews.models.substance import NameResolutionCache, Substance, SubstanceName
 from fews.models.users import ApiToken, User
@@ -39,6 +39,7 @@ __all__ = [
     "PsychoactivityResult",
     "QuarantineItem",
     "Sample",
+    "SchedulerJob",
     "Signal",
     "Subscription",
     "Substance",

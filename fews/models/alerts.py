@@ -24,6 +24,11 @@ class Alert(Base):
     status: Mapped[str] = mapped_column(String(20), default="draft")  # draft | agreed | issued | withdrawn
     level: Mapped[str] = mapped_column(String(10), default="info")  # info | warning | urgent
     current_version: Mapped[int] = mapped_column(default=1)
+    # every audience that gets a product of this alert (alerts/data/audiences.yaml); ``audience`` leads
+    audiences: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    agreed_version: Mapped[int | None]  # version a clinical_network_reviewer agreed (clinical alerts)
+    agreed_at: Mapped[dt.datetime | None]
+    issued_version: Mapped[int | None]  # the version subscribers see; a pending update keeps the old one live
     signal_id: Mapped[int | None] = mapped_column(ForeignKey("signal.id"), index=True)
     family_id: Mapped[int | None] = mapped_column(ForeignKey("family.id"))
     substance_id: Mapped[int | None] = mapped_column(ForeignKey("substance.id"))
@@ -61,6 +66,7 @@ class AlertEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(30))  # drafted | updated | agreed | issued | withdrawn
+    version: Mapped[int | None]  # the alert version the change concerns
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
@@ -84,6 +90,8 @@ class Subscription(Base):
     name: Mapped[str] = mapped_column(String(200))
     filters: Mapped[dict[str, Any]] = mapped_column(default=dict)
     channel: Mapped[str] = mapped_column(String(20))  # feed | email | webhook
+    audience: Mapped[str | None] = mapped_column(String(30))  # product received (allowed for the user's role)
+    token_prefix: Mapped[str | None] = mapped_column(String(12))  # first characters of the feed token, for lists
     target: Mapped[str | None] = mapped_column(String(500))
     feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     webhook_secret: Mapped[str | None] = mapped_column(String(200))
@@ -101,11 +109,15 @@ class Delivery(Base):
     alert_version: Mapped[int]
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscription.id"), index=True)
     channel: Mapped[str] = mapped_column(String(20))
+    event: Mapped[str] = mapped_column(String(20), default="issued", server_default="issued")  # issued | withdrawn
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sent | failed | dead
+    # pending | sending (claimed until next_attempt_at) | sent | dead (gave up after the last attempt)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
     payload_sha256: Mapped[str | None] = mapped_column(String(64))
+    # the rendered audience product, fixed when the delivery is queued: every retry sends the same bytes
+    payload: Mapped[dict[str, Any] | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     delivered_at: Mapped[dt.datetime | None]

@@ -1,15 +1,15 @@
-"""Operational state: scheduled job runs (the scheduler's heartbeat)."""
+"""Operational state: scheduled job runs (the scheduler's heartbeat) and the scheduler's job store."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String, Text
+from sqlalchemy import Float, LargeBinary, String, Text, Unicode
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fews.models.base import Base, utcnow
 
-__all__ = ["JobRun"]
+__all__ = ["JobRun", "SchedulerJob"]
 
 
 class JobRun(Base):
@@ -22,3 +22,14 @@ class JobRun(Base):
     finished_at: Mapped[dt.datetime | None]
     status: Mapped[str] = mapped_column(String(20), default="running")  # running | ok | failed | skipped
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class SchedulerJob(Base):
+    """APScheduler's job store (``SQLAlchemyJobStore``, same columns): next run times survive restarts,
+    so a job missed while the scheduler was down runs once when it comes back (misfire grace)."""
+
+    __tablename__ = "scheduler_job"
+
+    id: Mapped[str] = mapped_column(Unicode(191), primary_key=True)
+    next_run_time: Mapped[float | None] = mapped_column(Float(25), index=True)
+    job_state: Mapped[bytes] = mapped_column(LargeBinary)

@@ -31,3 +31,27 @@ def test_failed_job_is_recorded_not_raised(runtime):
         s.query(AuditEvent).update({"actor": "mallory"})
     result = run_job(runtime, "verify_audit")
     assert result["status"] == "failed" and "broken" in result["detail"]
+
+
+def test_jobs_live_in_a_database_job_store(runtime):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from fews.models import SchedulerJob
+    from fews.scheduler import JOBS, build_scheduler
+
+    with session_scope(runtime.factory) as s:
+        s.add(SchedulerJob(id="retired_job", next_run_time=0.0, job_state=b"x"))
+    sched = build_scheduler(runtime, BackgroundScheduler)
+    sched.start(paused=True)
+    try:
+        with session_scope(runtime.factory) as s:
+            stored = dict(s.execute(select(SchedulerJob.id, SchedulerJob.next_run_time)).all())
+        assert set(stored) == set(JOBS)  # the retired job is gone, every current job is stored
+        assert all(t is not None and t > 0 for t in stored.values())
+        assert {"detect", "detect_after_intake", "deliver"} <= set(stored)
+    finally:
+        sched.shutdown(wait=False)
+    # a second start replaces the stored jobs instead of failing on their ids
+    again = build_scheduler(runtime, BackgroundScheduler)
+    again.start(paused=True)
+    again.shutdown(wait=False)

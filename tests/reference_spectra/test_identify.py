@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from reference_spectra.identify import identify_file
+from reference_spectra.library import SHIPPED_LIBRARY, build_library, load_library
 from reference_spectra.msp import iter_msp
-from reference_spectra.search import SHIPPED_LIBRARY, build_library, identify_spectrum, load_library
+from reference_spectra.search import identify_spectrum
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
 
@@ -62,10 +63,23 @@ def test_mgf_queries_including_a_malformed_block(library, tmp_path):
 
 
 def test_unsupported_query_format(library, tmp_path):
-    path = tmp_path / "q.jdx"
-    path.write_text("##TITLE=x\n")
+    path = tmp_path / "q.txt"
+    path.write_text("NAME: x\n")
     with pytest.raises(ValueError, match="msp"):
         list(identify_file(path, on_date=dt.date(2021, 6, 1), library=library))
+
+
+def test_mzml_query_matches_with_legal_status(library, tmp_path):
+    from tests.reference_spectra.test_mzml import _spectrum, write_mzml
+
+    rec = next(r for r in iter_msp(SHIPPED_LIBRARY) if r.metadata.get("NAME") == "Mephedrone")
+    path = tmp_path / "run.mzML"
+    write_mzml(path, [_spectrum(0, 2, rec.peaks[:, 0], rec.peaks[:, 1], float(rec.metadata["PRECURSORMZ"]))])
+    (res,) = identify_file(
+        path, on_date=dt.date(2021, 6, 1), top=1, library=library, substance_ids={"YELGFTGWJGBAQU": "S7"}
+    )
+    assert res["query"] == "scan=1" and res["verdict"] == "match"
+    assert res["hits"][0]["status"] == "B" and res["hits"][0]["fews_id"] == "S7"
 
 
 @pytest.mark.skipif(not EXAMPLES.is_dir(), reason="../shared/examples not beside the checkout")
