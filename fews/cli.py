@@ -751,10 +751,11 @@ def identify(
     import datetime as dt
 
     from chem.legal import LegalEngine
+    from fews.spectra_link import known_substance_ids
     from intake.pipeline import london_today
     from reference_spectra.identify import identify_file
     from reference_spectra.search import Tolerance
-    from reference_spectra.user_library import default_library_paths, index_dir, known_substance_ids
+    from reference_spectra.user_library import default_library_paths, index_dir
 
     config = load_config()
     try:
@@ -819,8 +820,8 @@ def spectra_list(fmt: str) -> None:
 @with_runtime
 def spectra_link(rt: Runtime) -> None:
     """Create or find a FEWS substance (S<n>) for every library compound, by InChIKey."""
+    from fews.spectra_link import link_library
     from reference_spectra.library import load_library
-    from reference_spectra.link import link_library
     from reference_spectra.user_library import default_library_paths, index_dir
 
     lib = load_library(default_library_paths(rt.config.instance_path), cache_dir=index_dir(rt.config.instance_path))

@@ -25,7 +25,6 @@ __all__ = [
     "default_library_paths",
     "import_library",
     "index_dir",
-    "known_substance_ids",
     "list_libraries",
     "write_msp",
 ]
@@ -125,31 +124,3 @@ def list_libraries(instance_path: str | os.PathLike[str]) -> list[dict[str, Any]
             }
         )
     return rows
-
-
-def known_substance_ids(database_url: str) -> dict[str, str]:
-    """``{InChIKey first block: S<n>}`` from the configured database, or ``{}`` when there is none yet
-    (a missing SQLite file is never created just to look)."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import OperationalError, ProgrammingError
-    from sqlalchemy.orm import Session
-
-    from reference_spectra.link import substance_ids
-
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and (not url.database or not os.path.exists(url.database)):
-        return {}
-    engine = create_engine(url)
-    try:
-        with Session(engine) as session:
-            from sqlalchemy import select
-
-            from fews.models import Substance
-
-            keys = [k for (k,) in session.execute(select(Substance.inchikey_nostereo))]
-            return substance_ids(session, keys)
-    except (OperationalError, ProgrammingError):  # not migrated yet: no substances to name
-        return {}
-    finally:
-        engine.dispose()

@@ -121,6 +121,13 @@ def load_demo(rt: Runtime, *, end: dt.date | None = None, scale: float = 1.0, pr
         )
         result[kind] = summary.as_dict()
     from fews.legal_status import reevaluate
+    from fews.spectra_link import link_library
+    from reference_spectra.library import load_library
+    from reference_spectra.user_library import default_library_paths, index_dir
 
+    # the shipped reference spectra name their compounds as FEWS substances (substance pages, identify)
+    library = load_library(default_library_paths(rt.config.instance_path), cache_dir=index_dir(rt.config.instance_path))
+    with session_scope(rt.factory) as s:
+        result["spectra_link"] = link_library(s, library.spectra).as_dict()
     result["legal_status"] = reevaluate(rt.factory, as_of=today, actor="demo").as_dict()
     return result

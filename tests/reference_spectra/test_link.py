@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from fews.cli import cli
 from fews.db import session_scope
 from fews.models import Substance
+from fews.spectra_link import link_library, substance_ids
 from reference_spectra.library import SHIPPED_LIBRARY, load_library
-from reference_spectra.link import link_library, substance_ids
 
 
 def test_library_compounds_become_substances_once(runtime):
