@@ -2,12 +2,13 @@
 
 :func:`link_library` upserts one :class:`fews.models.Substance` per library compound through
 :class:`fews.substances.SubstanceRegistry` (the library name is recorded as a ``reference_library``
-name); :func:`substance_ids` maps InChIKey first blocks to ``S<n>`` for ``fews identify``. This is the one
-module of ``reference_spectra`` that touches the database; the search itself stays database-free.
+name); :func:`substance_ids` maps InChIKey first blocks to ``S<n>`` for ``fews identify``. It lives in
+``fews/`` because ``reference_spectra/`` knows nothing of the database (DESIGN.md §1).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,3 +86,29 @@ def substance_ids(session: Session, inchikeys: Iterable[str]) -> dict[str, str]:
         for sid, key in rows:
             out[key[:14]] = f"S{sid}"
     return out
+
+
+def known_substance_ids(database_url: str) -> dict[str, str]:
+    """``{InChIKey first block: S<n>}`` from the configured database, or ``{}`` when there is none yet
+    (a missing SQLite file is never created just to look)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+    from sqlalchemy.orm import Session
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and (not url.database or not os.path.exists(url.database)):
+        return {}
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session:
+            from sqlalchemy import select
+
+            from fews.models import Substance
+
+            keys = [k for (k,) in session.execute(select(Substance.inchikey_nostereo))]
+            return substance_ids(session, keys)
+    except (OperationalError, ProgrammingError):  # not migrated yet: no substances to name
+        return {}
+    finally:
+        engine.dispose()
