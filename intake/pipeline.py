@@ -31,7 +31,7 @@ from chem.standardise import STANDARDISATION_VERSION, StandardiseCache
 from fews import audit
 from fews.config import Config
 from fews.db import session_scope
-from fews.models import IntakeBatch, QuarantineItem, utcnow
+from fews.models import Component, IntakeBatch, QuarantineItem, Sample, utcnow
 from fews.substances import SubstanceRegistry
 from intake.build import BuildContext, build_record
 from intake.kinds import KindSpec, get_kind
@@ -64,6 +64,7 @@ class IngestSummary:
     warnings: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     already_quarantined: int = 0  # rows counted in duplicates because an identical record sits in quarantine
+    spectra: dict[str, Any] | None = None  # spectrum files named by components, identified (intake/spectra.py)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -75,7 +76,7 @@ class IngestSummary:
             "amended": self.amended,
             "warnings": self.warnings,
             "reasons": dict(sorted(self.reasons.items())),
-        }
+        } | ({"spectra": self.spectra} if self.spectra else {})
 
 
 def london_today() -> dt.date:
@@ -179,9 +180,13 @@ class Ingestor:
             self._check_columns(first, fmt)
         digest = file_sha256(path)
         source = Path(path).name
-        return self.ingest_rows(
+        summary = self.ingest_rows(
             _chain(first, rows), source_name=source, fmt=fmt, digest=digest, provider=provider, progress=progress
         )
+        if self.spec.name == "seizures" and summary.accepted:
+            folder = Path(path).parent
+            summary.spectra = _identify_spectra(self.factory, self.config, summary.batch_id, folder, self.today)
+        return summary
 
     def ingest_rows(
         self,
@@ -343,10 +348,11 @@ class Ingestor:
                         + [(r.provider, r.record_key, r.row_codes()) for r in rejected],
                     )
                 break
-            except sa_exc.IntegrityError:
-                # another process stored some of these records first: re-read and count them as duplicates
+            except (sa_exc.IntegrityError, sa_exc.OperationalError) as exc:
+                # another process stored some of these records first (or PostgreSQL chose this
+                # transaction as a deadlock victim): re-read and count them as duplicates
                 self.registry.forget()
-                if attempt == 2:
+                if attempt == 2 or (isinstance(exc, sa_exc.OperationalError) and not _retryable(exc)):
                     raise
         summary.rows += nrows
         summary.accepted += counts.accepted
@@ -361,6 +367,11 @@ class Ingestor:
 
 
 FULL_GC_EVERY_CHUNKS = 20
+_RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+def _retryable(exc: sa_exc.OperationalError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
 
 
 @contextlib.contextmanager
@@ -400,6 +411,31 @@ def ingest_file(
     """Ingest one file; see :class:`Ingestor`. Raises :class:`FileError` for an unreadable file."""
     ing = Ingestor(factory, config, kind, actor=actor, via=via, user_id=user_id, today=today)
     return ing.ingest_file(path, provider=provider, fmt=fmt, progress=progress)
+
+
+def _identify_spectra(
+    factory: sessionmaker[Session], config: Config, batch_id: int, base_dir: Path, on_date: dt.date
+) -> dict[str, Any] | None:
+    """Identify spectrum files the batch's components name (against shipped + imported libraries)."""
+    from intake.spectra import identify_batch_spectra
+    from reference_spectra.library import load_library
+    from reference_spectra.user_library import default_library_paths, index_dir
+
+    has_files = False
+    with session_scope(factory) as s:
+        has_files = bool(
+            s.scalar(
+                select(Component.id)
+                .join(Sample, Sample.id == Component.sample_pk)
+                .where(Sample.batch_id == batch_id, Component.spectrum_file.is_not(None), Component.spectrum_file != "")
+                .limit(1)
+            )
+        )
+    if not has_files:
+        return None
+    library = load_library(default_library_paths(config.instance_path), cache_dir=index_dir(config.instance_path))
+    result = identify_batch_spectra(factory, batch_id, base_dir=base_dir, on_date=on_date, library=library)
+    return result.as_dict()
 
 
 def retry_quarantined(

@@ -20,7 +20,15 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
-from fews.detection.observations import HarmObs, SeizureObs, border_contexts, read_harms, read_seizures
+from fews.detection.observations import (
+    HarmObs,
+    SeizureObs,
+    SpectrumObs,
+    border_contexts,
+    read_harms,
+    read_seizures,
+    read_unidentified,
+)
 from fews.detection.weeks import week_index
 
 __all__ = ["First", "WeekNews", "Knowledge"]
@@ -46,9 +54,10 @@ class WeekNews:
     first_border: list[First] = field(default_factory=list)
     first_prison: list[First] = field(default_factory=list)
     first_jurisdiction: list[First] = field(default_factory=list)
+    unidentified: list[SpectrumObs] = field(default_factory=list)
 
 
-ObsT = TypeVar("ObsT", SeizureObs, HarmObs)
+ObsT = TypeVar("ObsT", SeizureObs, HarmObs, SpectrumObs)
 
 
 class _Pending(Generic[ObsT]):
@@ -80,6 +89,8 @@ class Knowledge:
         self._harm_wm = 0
         self._pending_s: _Pending[SeizureObs] = _Pending()
         self._pending_h: _Pending[HarmObs] = _Pending()
+        self._pending_u: _Pending[SpectrumObs] = _Pending()
+        self._spectrum_wm = 0
         self._seen_s: set[tuple[str, int]] = set()
         self._seen_h: set[tuple[str, int]] = set()
         self.first_uk: dict[int, First] = {}
@@ -91,6 +102,7 @@ class Knowledge:
         self.seizure_counts: dict[int, Counter[int]] = defaultdict(Counter)
         self.samples: dict[int, list[tuple[int, SeizureObs]]] = defaultdict(list)
         self.harms: dict[int, list[tuple[int, HarmObs]]] = defaultdict(list)
+        self.unidentified: list[tuple[int, SpectrumObs]] = []
         self.first_week: int | None = None  # first week with any visible data
         self.last_week: int | None = None  # latest week advanced to
 
@@ -105,6 +117,10 @@ class Knowledge:
         if harms:
             self._harm_wm = max(o.pk for o in harms)
             self._pending_h.add(harms)
+        spectra = read_unidentified(session, after_pk=self._spectrum_wm)
+        if spectra:
+            self._spectrum_wm = max(o.pk for o in spectra)
+            self._pending_u.add(spectra)
 
     def earliest_pending(self) -> dt.date | None:
         dates = [d for d in (self._pending_s.earliest(), self._pending_h.earliest()) if d is not None]
@@ -143,6 +159,9 @@ class Knowledge:
             self._seen_h.add((h.key, h.substance_id))
             news.harms.append(h)
             self.harms[h.substance_id].append((week, h))
+        for u in self._pending_u.release(until):
+            news.unidentified.append(u)
+            self.unidentified.append((week, u))
         if (news.seizures or news.harms) and self.first_week is None:
             self.first_week = week
         self.last_week = week

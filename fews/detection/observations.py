@@ -13,14 +13,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fews.models import Component, HarmReport, HarmReportSubstance, Sample
+from fews.models import Component, HarmReport, HarmReportSubstance, Sample, SpectrumIdentification
 from fews.vocab import load as load_vocabulary
 
-__all__ = ["SeizureObs", "HarmObs", "read_seizures", "read_harms", "severity_ranks", "border_contexts"]
+__all__ = [
+    "SeizureObs",
+    "HarmObs",
+    "SpectrumObs",
+    "read_seizures",
+    "read_harms",
+    "read_unidentified",
+    "severity_ranks",
+    "border_contexts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +55,22 @@ class HarmObs:
     region: str | None
     jurisdiction: str
     severity: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SpectrumObs:
+    """A seized component's spectrum that the reference library could not identify (analogue/unknown)."""
+
+    pk: int  # spectrum_identification id
+    sample_pk: int
+    key: str
+    event: dt.date
+    visible: dt.date
+    context: str | None
+    jurisdiction: str
+    verdict: str
+    precursor_mz: float | None
+    top_hit: dict[str, Any] | None
 
 
 def severity_ranks() -> dict[str, tuple[int, float]]:
@@ -111,4 +137,36 @@ def read_harms(session: Session, *, after_pk: int = 0) -> list[HarmObs]:
     return [
         HarmObs(pk, f"{prov}/{rid}", int(sub or 0), event, vis, region, jur, sev)
         for pk, prov, rid, sub, event, vis, region, jur, sev in session.execute(stmt)
+    ]
+
+
+def read_unidentified(session: Session, *, after_pk: int = 0) -> list[SpectrumObs]:
+    """Spectrum identifications above ``after_pk`` with an ``analogue`` or ``unknown`` verdict (no error)."""
+    visible = func.coalesce(Sample.received_date, Sample.seizure_date)
+    stmt = (
+        select(
+            SpectrumIdentification.id,
+            Sample.id,
+            Sample.provider,
+            Sample.sample_id,
+            Sample.seizure_date,
+            visible,
+            Sample.seizure_context,
+            Sample.jurisdiction,
+            SpectrumIdentification.verdict,
+            SpectrumIdentification.precursor_mz,
+            SpectrumIdentification.hits,
+        )
+        .join(Sample, Sample.id == SpectrumIdentification.sample_pk)
+        .where(
+            SpectrumIdentification.id > after_pk,
+            SpectrumIdentification.verdict.in_(("analogue", "unknown")),
+            SpectrumIdentification.error.is_(None),
+            Sample.is_current.is_(True),
+        )
+        .order_by(SpectrumIdentification.id)
+    )
+    return [
+        SpectrumObs(pk, spk, f"{prov}/{sid}", event, vis, ctx, jur, verdict, mz, (hits or [None])[0])
+        for pk, spk, prov, sid, event, vis, ctx, jur, verdict, mz, hits in session.execute(stmt)
     ]

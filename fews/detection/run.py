@@ -35,6 +35,7 @@ from fews.detection.novelty import novelty_candidates
 from fews.detection.series_alarms import SeriesBook, record_week, series_candidates
 from fews.detection.settings import DetectionSettings, load_settings
 from fews.detection.signals import SignalEvent, apply_candidates, close_quiet, load_open
+from fews.detection.unidentified import unidentified_candidates
 from fews.detection.weeks import closing_sunday, week_index
 from fews.models import BaselineFit, DetectionWeek
 
@@ -51,6 +52,7 @@ RULES: tuple[Callable[[WeekContext], list[Candidate]], ...] = (
     near_miss_candidates,
     harm_cluster_candidates,
     series_candidates,
+    unidentified_candidates,
 )
 
 

@@ -49,7 +49,8 @@ def apply_candidates(
     events = []
     factor = settings.emerging_family.escalate_factor
     for c in candidates:
-        members = [catalogue.member(sid) for sid in c.members]
+        # members are stored substances; a rule may add others (an unidentified analyte has no structure)
+        members = [catalogue.member(sid) for sid in c.members] + list(c.details.pop("extra_members", []))
         sig = open_signals.get(c.key)
         if sig is None:
             sig = Signal(

@@ -10,6 +10,7 @@ from fews.models.intel import IntelFinding, IntelReport, PsychoactivityResult
 from fews.models.legal import LegalStatusChange, LegalStatusEvent, SubstanceLegalStatus
 from fews.models.ops import JobRun, SchedulerJob
 from fews.models.seizure import Component, Sample
+from fews.models.spectra import SpectrumIdentification
 from fews.models.substance import NameResolutionCache, Substance, SubstanceName
 from fews.models.users import ApiToken, User
 
@@ -41,6 +42,7 @@ __all__ = [
     "Sample",
     "SchedulerJob",
     "Signal",
+    "SpectrumIdentification",
     "Subscription",
     "Substance",
     "SubstanceName",
