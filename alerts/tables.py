@@ -55,6 +55,7 @@ class AudienceRules:
     levels_by_severity: dict[str, str]
     role_products: dict[str, tuple[str, ...]]
     actions: dict[str, str]
+    signal_only: frozenset[str] = frozenset()
 
     def rule(self, alert_type: str) -> TypeRule:
         try:
@@ -162,6 +163,7 @@ def audience_rules() -> AudienceRules:
         levels_by_severity=dict(data["levels_by_severity"]),
         role_products=roles,
         actions={k: " ".join(str(v).split()) for k, v in data["actions"].items()},
+        signal_only=frozenset(data.get("signal_only_subtypes") or ()),
     )
 
 

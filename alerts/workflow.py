@@ -202,7 +202,9 @@ def draft_from_signal(
     Alert or None
         The new or updated alert; ``None`` when nothing changed.
     """
-    if signal.status == "closed":
+    from alerts.tables import audience_rules
+
+    if signal.status == "closed" or signal.subtype in audience_rules().signal_only:
         return None
     alert = _open_alert_for(session, signal)
     if alert is not None:

@@ -187,3 +187,28 @@ def test_withdraw_needs_a_reason_and_the_issuing_permission(world):
     with session_scope(world.runtime.factory) as s:
         s.get(Signal, world.signals["new"]).escalations = 1
     assert _draft(world, "new") not in (None, alert_id)
+
+
+def test_signal_only_subtypes_draft_no_alert(runtime):
+    import datetime as _dt
+
+    from alerts.tables import audience_rules
+    from alerts.workflow import draft_from_signal
+    from fews.db import session_scope as _scope
+    from fews.models import Signal as _Signal
+
+    assert "jurisdiction_first" in audience_rules().signal_only
+    with _scope(runtime.factory) as s:
+        sig = _Signal(
+            type="new_substance",
+            subtype="jurisdiction_first",
+            key="jurisdiction_first:wales:S1",
+            as_of=_dt.date(2024, 3, 3),
+            score=1.0,
+            reason="First detection in Wales of X",
+            status="open",
+            details={"members": []},
+        )
+        s.add(sig)
+        s.flush()
+        assert draft_from_signal(s, sig) is None
