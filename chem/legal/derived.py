@@ -19,7 +19,7 @@ _N_BENZYL = Chem.MolFromSmarts("[NX3;!$(N-[C,S]=[O,S,N]);!$(N-a)]-[CH2]-c1ccccc1
 @dataclass(frozen=True)
 class DerivedSpec:
     strip: str  # a name in STRIPPERS
-    parent_rules: tuple[str, ...]  # generic rules that may capture the parent
+    parent_rules: tuple[str, ...]  # generic rules that may capture the parent, or named rules that may list it
     parent_classes: tuple[str, ...] = ()  # or: any named/generic rule of these classes captures the parent
     basis: str = "generic"  # how a capture is reported (DESIGN.md §6 basis)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rdkit import Chem
+from rdkit.Chem.rdMolDescriptors import CalcMolFormula
 
 from chem.errors import InvalidStructure
 from chem.legal.cannabinol import evaluate_cannabinol_derivative
@@ -70,6 +71,16 @@ class LegalEngine:
         for rule in self.rules.rules:
             for e in rule.entries:
                 self._named.setdefault(e.key, []).append((rule, e))
+        # formulas of every named entry: a parent of a derived clause that has none of them and meets no parent
+        # rule's core cannot be captured, so it is not standardised (None: an overlay entry without a structure)
+        entries = [
+            e for r in self.rules.rules for e in (*(r.entries if r.kind in ("named", "tcdo") else ()), *r.parents)
+        ]
+        self._named_formulas: frozenset[str] | None = (
+            None
+            if any(not e.smiles for e in entries)
+            else frozenset(CalcMolFormula(Chem.MolFromSmiles(e.smiles)) for e in entries)
+        )
 
     # -- helpers -------------------------------------------------------------------------------------------
     def _named_hits(self, s: StandardStructure, day: dt.date, kinds: tuple[str, ...]) -> list[tuple[Rule, NamedEntry]]:
@@ -162,6 +173,7 @@ class LegalEngine:
                         "explanation": f"Has the {rule.name} core, but {result.blocking}: outside {rule.id}.",
                     }
                 )
+        candidates = self._carve_out(candidates, near)
         for rule in self.rules.of_kind("derived"):
             hit = self._derived(rule, mol, s, on_date)
             if hit is not None:
@@ -179,6 +191,28 @@ class LegalEngine:
         if self._named_hits(s, on_date, ("pending",)):
             caveats.append("pending_control")
         return base | self._uncaptured(s, on_date, near, caveats)
+
+    @staticmethod
+    def _carve_out(candidates: list[_Candidate], near: list[dict[str, Any]]) -> list[_Candidate]:
+        """Drop generic captures whose clause excludes compounds another clause captures ("not being a compound
+        for the time being specified in sub-paragraph (c) above"); each is reported as a near miss."""
+        captured = {c.rule.id: c.rule for c in candidates if c.basis == "generic"}
+        kept = []
+        for c in candidates:
+            by = [captured[i] for i in c.rule.exclude_captured_by if i in captured]
+            if c.basis == "generic" and by:
+                why = f"excluded from {c.rule.id}: a compound specified in {by[0].id} ({by[0].instrument})"
+                near.append(
+                    {
+                        "rule": c.rule.id,
+                        "instrument": c.rule.instrument,
+                        "blocking_modification": why,
+                        "explanation": f"Matches the {c.rule.name} clause but is {why}.",
+                    }
+                )
+                continue
+            kept.append(c)
+        return kept
 
     def boundaries(self) -> list[dt.date]:
         """Every date on which some rule, entry or the PSA starts or stops applying."""
@@ -224,23 +258,40 @@ class LegalEngine:
             if (r.id in spec.parent_rules or r.drug_class in spec.parent_classes) and r.in_force_on(day)
         ]
         for parent_smiles, _removed in STRIPPERS[spec.strip](mol):
+            pmol = Chem.MolFromSmiles(parent_smiles)
+            if pmol is None:
+                continue
+            # screen with the cores first: only a parent with a named entry's formula needs its identity now
+            by_name = self._named_formulas is None or CalcMolFormula(pmol) in self._named_formulas
+            by_core = [r for r in parent_rules if r.generic is not None and pmol.HasSubstructMatch(r.generic.core)]
+            if not by_name:  # no named parent possible: identify the parent only if a parent rule captures it
+                by_core = [
+                    r
+                    for r in by_core
+                    if r.generic is not None
+                    and isinstance(evaluate_generic(r.generic, pmol, self.switches), GenericHit)
+                ]
+                if not by_core:
+                    continue
             try:
                 parent = self.structures.get(parent_smiles)
             except InvalidStructure:
                 continue
             if parent.inchikey_nostereo == s.inchikey_nostereo:
                 continue
-            why = parent_keys.get(parent.inchikey_nostereo)
-            if why is None and spec.parent_classes:
+            why = parent_keys.get(parent.inchikey_nostereo) if by_name else None
+            if why is None and by_name:  # a named list the clause cites (1(ba) for 1(f)) or a named entry of a class
                 named = [
-                    (r, e) for r, e in self._named_hits(parent, day, ("named",)) if r.drug_class in spec.parent_classes
+                    (r, e)
+                    for r, e in self._named_hits(parent, day, ("named",))
+                    if r.drug_class in spec.parent_classes or r.id in spec.parent_rules
                 ]
                 if named:
                     why = f"{named[0][1].name} (Class {named[0][0].drug_class}, {named[0][0].instrument})"
             if why is None:
-                pmol = Chem.MolFromSmiles(parent.smiles)
-                for pr in parent_rules:
-                    hit = evaluate_generic(pr.generic, pmol, self.switches) if pr.generic is not None else None
+                for pr in by_core:
+                    assert pr.generic is not None
+                    hit = evaluate_generic(pr.generic, pmol, self.switches)
                     if isinstance(hit, GenericHit) and not self._excluded(pr, parent, day):
                         why = f"a compound captured by {pr.id}"
                         break

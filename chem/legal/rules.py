@@ -64,6 +64,7 @@ class Rule:
     generic: GenericSpec | None = None
     exclusions: tuple[NamedEntry, ...] = ()
     exclude_named_in: tuple[str, ...] = ()  # classes whose named entries the clause carves out ("(a) above")
+    exclude_captured_by: tuple[str, ...] = ()  # rules whose compounds the clause carves out ("(c) above")
     partial: bool = False  # the statutory text is only partly known: decisions carry the partial_rule caveat
     derived: DerivedSpec | None = None
     scra: ScraSpec | None = None
@@ -141,6 +142,7 @@ RULE_KEYS = {
     "generic",
     "exclusions",
     "exclude_named_in",
+    "exclude_captured_by",
     "partial",
     "note",
 }
@@ -213,6 +215,7 @@ def _rule(path: Path, data: dict[str, Any]) -> Rule:
         generic=generic,
         exclusions=exclusions,
         exclude_named_in=tuple(data.get("exclude_named_in") or ()),
+        exclude_captured_by=tuple(data.get("exclude_captured_by") or ()),
         partial=bool(data.get("partial", False)),
         derived=derived,
         scra=scra,
@@ -259,4 +262,8 @@ def _parse(contents: list[tuple[Path, bytes]], version: str) -> RuleSet:
             raise RuleFileError(f"{path.name}: duplicate rule id {rule.id!r}")
         ids.add(rule.id)
         rules.append(rule)
+    for rule in rules:
+        unknown = [i for i in rule.exclude_captured_by if i not in ids]
+        if unknown:
+            raise RuleFileError(f"{rule.path}: exclude_captured_by names unknown rule(s) {', '.join(unknown)}")
     return RuleSet(tuple(rules), version)

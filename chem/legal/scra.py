@@ -32,6 +32,11 @@ CORES = {
     "pyrazolo[3,4-b]pyridine": "[c]1[c][n][c]2[n:1][n][c:2][c]2[c]1",
     "pyrrole": "[n:1]1[c][c:2][c][c]1",
     "pyrazole": "[n:1]1[n][c:2][c][c]1",
+    # [I] the tail on N1 and the linker on C4: the 1,3 relation of indole N1/C3 (C2 would put it next to N1)
+    "imidazole": "[n:1]1[c][n][c:2][c]1",
+    # [I] indane and indene: the two five-ring carbons next to the benzo ring take the tail (N1 place) and the
+    # linker (C3 place), in either order (the pattern is symmetric; every mapping is tried)
+    "indane / indene": "[c]1[c][c][c]2[c]([c]1)[C:2]~[C]~[C:1]2",
 }
 # (iii) linkers from the core's C3 atom (map 2) to the head (map 3).
 LINKERS = {
@@ -41,6 +46,7 @@ LINKERS = {
     "carboxylate": "[#6:2]-[CX3](=O)-[OX2]-[#6:3]",
     "methylene bridge": "[#6:2]-[CH2]-[#6:3]",
     "methine": "[#6:2]-[CH1]=[#6:3]",
+    "methine (ylidene)": "[#6:2]=[CH1]-[#6:3]",  # =CH- from a ring carbon, as in JWH-176 (indene core) [I]
 }
 
 

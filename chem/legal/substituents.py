@@ -328,6 +328,29 @@ def is_alkoxyalkyl(f: Fragment, sw: Switches) -> bool:
     return _saturated_carbons(f, frozenset(f.atoms - set(oxygens)), sw)
 
 
+def is_aryloxy(f: Fragment, sw: Switches) -> bool:
+    """–O–aryl: an ether oxygen carrying an aromatic carbocycle (phenoxy, naphthyloxy), unsubstituted [I]."""
+    rest = _hetero_then_alkyl(f, sw, 8)
+    if not rest:
+        return False
+    return all(f.atom(i).GetAtomicNum() == 6 and f.atom(i).GetIsAromatic() for i in rest) and f.in_ring_within()
+
+
+def is_propano_bridge(f: Fragment, sw: Switches) -> bool:
+    """–CH2–CH2–CH2– joining two non-adjacent core ring atoms (pethidine 1(e)(ii) "a propano bridge") [I]."""
+    if len(f.anchors) != 2 or len(f.core_atoms) != 2 or len(f.atoms) != 3:
+        return False
+    (c1, a1), (c2, a2) = f.anchors
+    if a1 == a2 or f.mol.GetBondBetweenAtoms(c1, c2) is not None:
+        return False
+    if any(
+        f.atom(i).GetAtomicNum() != 6 or f.atom(i).GetHybridization() != Chem.HybridizationType.SP3 for i in f.atoms
+    ):
+        return False
+    middle = f.atoms - {a1, a2}
+    return len(middle) == 1 and all(f.mol.GetBondBetweenAtoms(a, next(iter(middle))) is not None for a in (a1, a2))
+
+
 def is_n_ring(f: Fragment, sw: Switches) -> bool:
     """The nitrogen included in a cyclic structure made of the fragment alone (pyrrolidino, piperidino…)."""
     return len(f.anchors) == 2 and len(f.core_atoms) == 1
@@ -360,6 +383,8 @@ CLASSES = {
     "alkoxycarbonyl": is_alkoxycarbonyl,
     "acyloxy": is_acyloxy,
     "alkoxyalkyl": is_alkoxyalkyl,
+    "aryloxy": is_aryloxy,
+    "propano_bridge": is_propano_bridge,
 }
 
 

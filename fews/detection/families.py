@@ -109,6 +109,21 @@ GROUP_LABELS: dict[str, GroupLabel] = {
     "MDA-S2-P2-1(ab)": GroupLabel("cathinones (other ring systems)", 65, near_miss=False),
     "MDA-S2-P2-cannabinoids-2009-naphthoylindoles": GroupLabel("synthetic cannabinoids (naphthoylindoles)", 60),
     "MDA-S2-P2-cannabinoids-2013-naphthoylindoles": GroupLabel("synthetic cannabinoids (naphthoylindoles)", 61),
+    "MDA-S2-P2-cannabinoids-2009-naphthoylpyrroles": GroupLabel("synthetic cannabinoids (naphthoylpyrroles)", 60),
+    "MDA-S2-P2-cannabinoids-2013-naphthoylpyrroles": GroupLabel("synthetic cannabinoids (naphthoylpyrroles)", 61),
+    "MDA-S2-P2-cannabinoids-2009-naphthylmethylindenes": GroupLabel(
+        "synthetic cannabinoids (naphthylmethylindenes)", 60
+    ),
+    "MDA-S2-P2-cannabinoids-2009-phenylacetylindoles": GroupLabel("synthetic cannabinoids (phenylacetylindoles)", 60),
+    "MDA-S2-P2-cannabinoids-2009-cyclohexylphenols": GroupLabel("synthetic cannabinoids (cyclohexylphenols)", 60),
+    "MDA-S2-P2-cannabinoids-2013-benzoylindoles": GroupLabel("synthetic cannabinoids (benzoylindoles)", 61),
+    "MDA-S2-P2-cannabinoids-2013-adamantoylindoles": GroupLabel("synthetic cannabinoids (adamantoylindoles)", 61),
+    "MDA-S2-P2-cannabinoids-2013-tmcp-indoles": GroupLabel(
+        "synthetic cannabinoids (tetramethylcyclopropyl ketone indoles)", 61
+    ),
+    "MDA-S2-P2-cannabinoids-2013-adamantylcarboxamides": GroupLabel(
+        "synthetic cannabinoids (N-adamantyl carboxamides)", 61
+    ),
     "MDA-S2-P2-1(ca)-2016": GroupLabel("synthetic cannabinoids", 55, near_miss=False),
     "MDA-S2-P2-1(ca)-2019": GroupLabel("synthetic cannabinoids", 56, near_miss=False),
     "MDA-S2-P2-1(d)": GroupLabel("arylcyclohexylamines", 75),

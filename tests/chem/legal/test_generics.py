@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from chem.legal import LegalEngine
+from chem.legal.rules import RuleSet
 
 ON = dt.date(2021, 6, 1)
 
@@ -208,16 +209,40 @@ def test_nbome_strips_the_benzyl_and_retests_the_parent(engine, name, smiles, da
 
 # Synthetic cannabinoids 1(ca): four-fragment topology (uk-law.md §2.8(c)-(d); §4.2 item 10 [I])
 SCRA = [
-    ("JWH-018", "CCCCCn1cc(C(=O)c2cccc3ccccc23)c2ccccc21", "1-naphthyl head"),
     ("5F-MDMB-PICA", "COC(=O)C(NC(=O)c1cn(CCCCCF)c2ccccc12)C(C)(C)C", "1-hydroxy-1-oxopropan-2-yl head"),
     ("MDMB-4en-PINACA", "COC(=O)C(NC(=O)c1nn(CCCC=C)c2ccccc12)C(C)(C)C", "alkenyl tail"),
     ("ADB-BUTINACA", "CCCCn1nc(C(=O)NC(C(N)=O)C(C)(C)C)c2ccccc21", "1-amino-1-oxopropan-2-yl head"),
     ("AB-FUBINACA", "CC(C)C(NC(=O)c1nn(Cc2ccc(F)cc2)c2ccccc12)C(N)=O", "benzyl tail"),
     ("CUMYL-4CN-BINACA", "CC(C)(NC(=O)c1nn(CCCCC#N)c2ccccc12)c1ccccc1", "benzyl head"),
-    ("APICA", "CCCCCn1cc(C(=O)NC23CC4CC(CC(C4)C2)C3)c2ccccc21", "adamantyl head"),
-    ("UR-144", "CCCCCn1cc(C(=O)C2C(C)(C)C2(C)C)c2ccccc21", "cycloalkyl (3) head"),
     ("5F-MDMB-P7AICA", "COC(=O)C(NC(=O)c1cn(CCCCCF)c2ncccc12)C(C)(C)C", "pyrrolo[2,3-b]pyridine core"),
+    ("THJ-2201", "FCCCCCn1nc(C(=O)c2cccc3ccccc23)c2ccccc21", "1-naphthyl head"),  # indazole: no older limb
+    ("JWH-176", "CCCCCC1=CC(=Cc2cccc3ccccc23)c2ccccc21", "methine (ylidene) linker"),  # indene core (list (i))
+    ("imidazole analogue", "CCCCCn1cnc(C(=O)c2cccc3ccccc23)c1", "imidazole core"),  # tail N1, linker C4 [I]
+    ("indane analogue", "CCCCCC1CC(C(=O)NC(C(N)=O)C(C)(C)C)c2ccccc21", "indane / indene core"),
 ]
+
+
+# Compounds of the earlier cannabinoid generics (Part II 1(c)) are carved out of 1(ca): "not being … a compound
+# for the time being specified in sub-paragraph (c) above" (uk-law.md §2.8(c), 2016 text V; 2019 [P]).
+@pytest.mark.parametrize(
+    ("name", "smiles", "rule"),
+    [
+        ("JWH-018", "CCCCCn1cc(C(=O)c2cccc3ccccc23)c2ccccc21", "MDA-S2-P2-cannabinoids-2013-naphthoylindoles"),
+        (
+            "APICA",
+            "CCCCCn1cc(C(=O)NC23CC4CC(CC(C4)C2)C3)c2ccccc21",
+            "MDA-S2-P2-cannabinoids-2013-adamantylcarboxamides",
+        ),
+        ("UR-144", "CCCCCn1cc(C(=O)C2C(C)(C)C2(C)C)c2ccccc21", "MDA-S2-P2-cannabinoids-2013-tmcp-indoles"),
+    ],
+    ids=["JWH-018", "APICA", "UR-144"],
+)
+def test_earlier_cannabinoid_generics_are_carved_out_of_1ca(engine, name, smiles, rule):
+    for day, ca in ((dt.date(2017, 6, 1), "MDA-S2-P2-1(ca)-2016"), (dt.date(2021, 6, 1), "MDA-S2-P2-1(ca)-2019")):
+        r = engine.classify(smiles, day, ident=name)
+        assert (r["status"], r["rule"]) == ("B", rule), r
+        plain = LegalEngine(RuleSet(tuple(x for x in engine.rules.rules if x.id != rule), engine.rules.version))
+        assert plain.classify(smiles, day)["rule"] == ca  # without the earlier limb, 1(ca) captures it
 
 
 @pytest.mark.parametrize(("name", "smiles", "part"), SCRA, ids=[s[0] for s in SCRA])
@@ -281,7 +306,12 @@ def test_cannabinoid_2016_text_applies_before_the_2019_narrowing(engine):
             2014,
             "MDA-S2-P2-cannabinoids-2013-naphthoylindoles",
         ),
-        ("JWH-018 in 2017", "CCCCCn1cc(C(=O)c2cccc3ccccc23)c2ccccc21", 2017, "MDA-S2-P2-1(ca)-2016"),
+        (
+            "JWH-018 in 2017",
+            "CCCCCn1cc(C(=O)c2cccc3ccccc23)c2ccccc21",
+            2017,
+            "MDA-S2-P2-cannabinoids-2013-naphthoylindoles",
+        ),
     ],
 )
 def test_cannabinoid_generations_by_date(engine, name, smiles, year, rule):
