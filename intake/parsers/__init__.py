@@ -29,7 +29,26 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     return "json" if head.startswith(b"[") else "csv"
 
 
+# Leading bytes of binary formats people send instead of CSV/JSON/SDF text.
+BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or Word .docx file is one)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office file (.xls/.doc)"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+
+
+def refuse_binary(path: str | os.PathLike[str]) -> None:
+    """Raise :class:`FileError` for a spreadsheet, archive or PDF: nothing in it is a row we can read."""
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    for signature, what in BINARY_SIGNATURES:
+        if head.startswith(signature):
+            raise FileError(f"this is {what}, not CSV, JSON or SDF text: export the data as CSV and send that")
+
+
 def iter_rows(path: str | os.PathLike[str], kind: str, fmt: str | None = None) -> Iterator[RawRow]:
+    refuse_binary(path)
     fmt = fmt or detect_format(path)
     if fmt == "csv":
         return iter_csv_rows(path)

@@ -39,3 +39,23 @@ class RawRow:
     error: tuple[str, str] | None = None
     raw: str | None = None
     group: str | None = None  # set by parsers whose input is already grouped (JSON objects, SDF)
+
+    def __post_init__(self) -> None:
+        """A NUL character cannot be stored in a text column (PostgreSQL refuses it): replace it with
+        U+FFFD everywhere and reject the row (``invalid_character``), so it is kept in quarantine."""
+        bad = [k for k, v in self.data.items() if NUL in k or (v is not None and NUL in v)]  # keys: JSONB extra
+        if not bad and not (self.raw and NUL in self.raw) and not (self.group and NUL in self.group):
+            return
+        self.data = {k.replace(NUL, REPLACEMENT): _clean(v) for k, v in self.data.items()}
+        self.raw = _clean(self.raw)
+        self.group = _clean(self.group)
+        if self.error is None:
+            where = f" in field {bad[0]!r}" if bad else ""
+            self.error = ("invalid_character", f"NUL (\\x00) character{where}, replaced by U+FFFD")
+
+
+NUL, REPLACEMENT = "\x00", "\ufffd"
+
+
+def _clean(value: str | None) -> str | None:
+    return value.replace(NUL, REPLACEMENT) if value is not None else None

@@ -11,6 +11,7 @@ __all__ = ["Issue", "REJECT_CODES", "WARNING_CODES", "reject", "warn"]
 REJECT_CODES: dict[str, str] = {
     "encoding_error": "the row is not valid UTF-8",
     "malformed_row": "the row could not be read as a record (wrong field count, bad JSON)",
+    "invalid_character": "a field holds a NUL character, which no text column can store (shown as U+FFFD)",
     "missing_required_field": "a required field is empty or absent",
     "bad_date": "a date is not ISO 8601 (YYYY-MM-DD), does not exist, or is out of order",
     "future_date": "a date lies after today (Europe/London)",
