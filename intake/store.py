@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from chem.standardise import StandardStructure
 from fews.bulk import bulk_insert
 from fews.db import dialect_name
 from fews.models import (
@@ -111,6 +112,25 @@ def allocate_ids(session: Session, table: Any, n: int) -> list[int]:
     return list(range(start + 1, start + 1 + n))
 
 
+def _ensure_substances_in_key_order(session: Session, registry: SubstanceRegistry, items: list[Prepared]) -> None:
+    """Find or create the chunk's substances (and their reported names) sorted by InChIKey and name.
+
+    Under concurrent writers (PostgreSQL) an ``INSERT ... ON CONFLICT`` waits for another
+    transaction's uncommitted row with the same key; two chunks that create the same new substances
+    in different orders would each wait for the other ("deadlock detected"). One global order makes
+    that impossible; the later per-row calls hit the registry's memo.
+    """
+    wanted: list[tuple[StandardStructure, str | None]] = []
+    for p in items:
+        if p.children:
+            wanted.extend((c.structure, c.name) for c in p.children if c.structure is not None)
+        elif p.structure is not None:
+            wanted.append((p.structure, p.name))
+    wanted.sort(key=lambda sn: (sn[0].inchikey_nostereo, sn[1] or ""))
+    for structure, name in wanted:
+        registry.ensure(session, structure, reported_name=name)
+
+
 def _first_detections(session: Session, firsts: dict[int, tuple[dt.date, int, str | None]]) -> None:
     if not firsts:
         return
@@ -119,7 +139,7 @@ def _first_detections(session: Session, firsts: dict[int, tuple[dt.date, int, st
             select(Substance.id, Substance.first_uk_detection_date).where(Substance.id.in_(list(firsts)))
         ).all()
     )
-    for sid, (day, sample_pk, level) in firsts.items():
+    for sid, (day, sample_pk, level) in sorted(firsts.items()):  # row locks in id order: no deadlock
         known = current.get(sid)
         if known is None or day < known:
             session.execute(
@@ -182,6 +202,7 @@ def store_prepared(
         existing[(p.provider, p.key)] = _Existing(
             -1, version, p.header_sha256, batch_id, set(p.row_hashes), len(p.children)
         )
+    _ensure_substances_in_key_order(session, registry, [p for p, _ in new_parents] + [p for _, p in merges])
     if kind in ("reports", "psychoactivity"):
         _link_samples(session, [v for _, v in new_parents])
     pks: list[int] = []

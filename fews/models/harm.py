@@ -57,13 +57,15 @@ class HarmReport(Base):
 
 class HarmReportSubstance(Base):
     __tablename__ = "harm_report_substance"
+    # substance -> its reports (substance page harm aggregates, harm clusters)
+    __table_args__ = (Index("ix_harm_report_substance_substance_report", "substance_id", "report_pk"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_pk: Mapped[int] = mapped_column(ForeignKey("harm_report.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
     row_sha256: Mapped[str] = mapped_column(String(64))
     name_reported: Mapped[str] = mapped_column(String(300))
-    substance_id: Mapped[int | None] = mapped_column(ForeignKey("substance.id"), index=True)
+    substance_id: Mapped[int | None] = mapped_column(ForeignKey("substance.id"))
     resolution: Mapped[str] = mapped_column(String(20))
     resolution_label: Mapped[str | None] = mapped_column(String(300))
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -25,7 +25,7 @@ class IntakeBatch(Base):
     submitted_by: Mapped[str] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(20), default="running")  # running | complete | failed
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    completed_at: Mapped[dt.datetime | None]
+    completed_at: Mapped[dt.datetime | None] = mapped_column(index=True)  # newest batch: detection, /metrics
     rows: Mapped[int] = mapped_column(default=0)
     accepted: Mapped[int] = mapped_column(default=0)
     quarantined: Mapped[int] = mapped_column(default=0)

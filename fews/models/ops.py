@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Float, LargeBinary, String, Text, Unicode
+from sqlalchemy import Float, Index, LargeBinary, String, Text, Unicode
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fews.models.base import Base, utcnow
@@ -14,9 +14,11 @@ __all__ = ["JobRun", "SchedulerJob"]
 
 class JobRun(Base):
     __tablename__ = "job_run"
+    # the newest run of a job with a status (/readyz heartbeat, detection after intake, /metrics)
+    __table_args__ = (Index("ix_job_run_job_status_id", "job", "status", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    job: Mapped[str] = mapped_column(String(80), index=True)
+    job: Mapped[str] = mapped_column(String(80))
     host: Mapped[str] = mapped_column(String(200))
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None]

@@ -60,12 +60,14 @@ class Sample(Base):
 
 class Component(Base):
     __tablename__ = "component"
+    # substance -> its samples (substance page, first detections, detection series): index-only on component
+    __table_args__ = (Index("ix_component_substance_sample", "substance_id", "sample_pk"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sample_pk: Mapped[int] = mapped_column(ForeignKey("sample.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
     row_sha256: Mapped[str] = mapped_column(String(64))
-    substance_id: Mapped[int | None] = mapped_column(ForeignKey("substance.id"), index=True)
+    substance_id: Mapped[int | None] = mapped_column(ForeignKey("substance.id"))
     name_reported: Mapped[str | None] = mapped_column(String(300))
     smiles_reported: Mapped[str | None] = mapped_column(Text)
     resolution: Mapped[str] = mapped_column(String(20))  # structure | synonym | opsin | class | family | unidentified
