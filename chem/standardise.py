@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -243,6 +244,30 @@ def _check_size(mol: Mol, source: str) -> None:
         )
 
 
+def _check_size_before_sanitising(parse: Callable[..., Mol | None], text: str) -> None:
+    """Refuse a structure over the size limit before RDKit sanitises it: ring perception of a
+    10,000-atom polycycle took over two minutes, only for the size check to refuse it afterwards."""
+    with capture_rdkit_log():
+        raw = parse(text, sanitize=False)
+    if raw is not None:
+        _check_size(raw, text)
+
+
+_V3000_COUNTS = re.compile(r"^M  V30 COUNTS (\d+)", re.MULTILINE)
+
+
+def _declared_atoms(block: str) -> int | None:
+    """The atom count a MOL block declares (V2000 counts line or V3000 ``COUNTS``), read as text:
+    RDKit needs seconds just to read (even unsanitised) a block of thousands of ring atoms."""
+    match = _V3000_COUNTS.search(block)
+    if match:
+        return int(match.group(1))
+    lines = block.split("\n", 4)
+    if len(lines) > 3 and lines[3][:3].strip().isdigit():
+        return int(lines[3][:3])
+    return None
+
+
 def _inchikey(mol: Mol, source: str, what: str) -> str:
     with capture_rdkit_log() as messages:
         key = Chem.MolToInchiKey(mol)
@@ -408,6 +433,8 @@ def standardise_smiles(smiles: str, *, tautomer: bool = True) -> StandardStructu
             reason=f"a SMILES of {len(text)} characters is longer than the limit of {MAX_SMILES_LENGTH}",
             code="too_large",
         )
+    if len(text) > MAX_HEAVY_ATOMS:  # shorter SMILES cannot hold too many atoms
+        _check_size_before_sanitising(Chem.MolFromSmiles, text)
     with capture_rdkit_log() as messages:
         mol = Chem.MolFromSmiles(text)
         if mol is None:  # tell a syntax error from a chemically impossible structure
@@ -449,6 +476,13 @@ def standardise_molblock(block: str, *, tautomer: bool = True) -> StandardStruct
     text = _require_text(block, "block")
     if not text.strip():
         raise InvalidStructure(text, reason="the MOL block is empty", code="empty")
+    declared = _declared_atoms(text)
+    if declared is not None and declared > 2 * MAX_HEAVY_ATOMS:  # room for explicit hydrogens
+        raise InvalidStructure(
+            text,
+            reason=f"the MOL block declares {declared} atoms, more than the limit of {2 * MAX_HEAVY_ATOMS}",
+            code="too_large",
+        )
     with capture_rdkit_log() as messages:
         mol = Chem.MolFromMolBlock(text)
         if mol is None:

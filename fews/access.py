@@ -63,6 +63,7 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "manage_quarantine": frozenset({"admin"}),
     "read_quarantine_clinical": frozenset({"admin", "clinical_network_reviewer", "public_health_analyst"}),
     "read_audit": frozenset({"auditor", "admin"}),
+    "read_metrics": frozenset({"admin"}),  # /metrics (DESIGN.md §11; or the FEWS_METRICS_TOKEN scrape token)
 }
 
 

@@ -916,6 +916,10 @@ def serve(rt: Runtime, host: str, port: int, threads: int) -> None:
     except ConfigError as exc:
         raise UsageFailure(str(exc)) from None
     app = create_app(rt.config)
+    from fews.logging_setup import configure_json_logging, install_request_ids
+
+    configure_json_logging(logging.DEBUG if logging.getLogger().level == logging.DEBUG else logging.INFO)
+    install_request_ids(app)  # JSON log lines with request ids (DESIGN.md §11)
     click.echo(f"FEWS at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     waitress_serve(app, host=host, port=port, threads=threads, ident="FEWS")
 
@@ -980,9 +984,12 @@ def stats(rt: Runtime) -> None:
 def _register_commands() -> None:
     """Commands defined beside their package (detection, alerts, ...)."""
     from fews.detection.cli import COMMANDS as detection_commands
+    from fews.policy.cli import COMMANDS as policy_commands
+    from fews.screen_cli import screen_command
 
-    for command in detection_commands:
+    for command in (*detection_commands, *policy_commands):
         cli.add_command(command)
+    cli.add_command(screen_command)
 
 
 _register_commands()

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import socket
 import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from fews import audit
@@ -92,6 +93,14 @@ def job_detect_after_intake(rt: Runtime, session: Session) -> str:
     return job_detect(rt, session)
 
 
+def job_purge_retention(rt: Runtime, session: Session) -> str:
+    """Purge case-level fields past their retention age (``fews.retention``, ``FEWS_RETENTION_*``); audited."""
+    from fews.retention import RetentionSettings, purge
+
+    report = purge(rt.factory, RetentionSettings.from_env())
+    return "; ".join(f"{name}: {n} purged" for name, n in report.purged.items())
+
+
 JOBS: dict[str, tuple[Callable[[Runtime, Session], str], dict[str, Any]]] = {
     "heartbeat": (job_heartbeat, {"trigger": "interval", "minutes": 1}),
     "verify_audit": (job_verify_audit, {"trigger": "cron", "hour": 2, "minute": 30}),
@@ -99,6 +108,7 @@ JOBS: dict[str, tuple[Callable[[Runtime, Session], str], dict[str, Any]]] = {
     "deliver": (job_deliver, {"trigger": "interval", "minutes": 1}),
     "detect": (job_detect, {"trigger": "cron", "hour": 1, "minute": 0}),
     "detect_after_intake": (job_detect_after_intake, {"trigger": "interval", "minutes": 10}),
+    "purge_retention": (job_purge_retention, {"trigger": "cron", "hour": 3, "minute": 0}),
 }
 
 
@@ -109,9 +119,43 @@ def _try_lock(session: Session, name: str) -> bool:
     return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}).scalar())
 
 
+def _process_gone(host: str) -> bool:
+    """True when ``host`` (``hostname:pid``) names a process on this machine that no longer exists."""
+    hostname, _, pid = host.rpartition(":")
+    if hostname != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _abandon_dead_runs(rt: Runtime, name: str, run_id: int, *, lock_held: bool) -> None:
+    """Runs of ``name`` left ``running`` by a process that died (killed, machine lost) become ``abandoned``.
+
+    On PostgreSQL holding the job's advisory lock proves no other process is running it; otherwise
+    a run is abandoned when its process (same host) no longer exists.
+    """
+    with session_scope(rt.factory) as s:
+        rows = s.execute(
+            select(JobRun.id, JobRun.host).where(JobRun.job == name, JobRun.status == "running", JobRun.id != run_id)
+        ).all()
+        dead = [pk for pk, host in rows if lock_held or _process_gone(host)]
+        if dead:
+            s.execute(
+                update(JobRun)
+                .where(JobRun.id.in_(dead))
+                .values(status="abandoned", finished_at=utcnow(), detail="its process stopped before the job finished")
+            )
+            logger.warning("job %s: %d earlier run(s) were abandoned by a process that stopped", name, len(dead))
+
+
 def run_job(rt: Runtime, name: str) -> dict[str, Any]:
     fn, _ = JOBS[name]
-    host = socket.gethostname()
+    host = f"{socket.gethostname()}:{os.getpid()}"
     with session_scope(rt.factory) as s:
         run = JobRun(job=name, host=host, status="running")
         s.add(run)
@@ -125,6 +169,7 @@ def run_job(rt: Runtime, name: str) -> dict[str, Any]:
         if not _try_lock(s, name):
             status, detail = "skipped", "another process holds the job lock"
         else:
+            _abandon_dead_runs(rt, name, run_id, lock_held=dialect_name(s) == "postgresql")
             detail = fn(rt, s)
         s.commit()
     except Exception as exc:  # recorded and logged; the scheduler keeps running

@@ -69,6 +69,29 @@ def create_app(config: Config | None = None, *, overrides: dict[str, Any] | None
 
     app.register_blueprint(feeds_bp)
 
+    from web import ui
+    from web.admin import bp as admin_bp
+    from web.families import bp as families_bp
+    from web.review import alerts_bp, signals_bp
+    from web.submit import bp as submit_bp
+    from web.subscriptions import bp as subscriptions_bp
+    from web.substances import bp as substances_bp
+
+    ui.init_app(app)  # GOV.UK Frontend templates, /assets, page helpers
+    for page_bp in (substances_bp, families_bp, signals_bp, alerts_bp, submit_bp, subscriptions_bp, admin_bp):
+        app.register_blueprint(page_bp)
+    from web.policy import bp as policy_bp
+
+    app.register_blueprint(policy_bp, url_prefix="/policy")  # evidence packs (issue #9)
+
+    from web.api import init_app as init_api
+
+    init_api(app)  # JSON API at /api/v1 with its OpenAPI document
+
+    from web.metrics import init_app as init_metrics
+
+    init_metrics(app)  # /metrics (Prometheus) and request counters
+
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {"security_marking": config.security_marking, "csp_nonce": g.get("csp_nonce", "")}

@@ -15,6 +15,8 @@ from fews.bench.families import bench_families
 from fews.bench.identify import bench_identify
 from fews.bench.ingest import bench_ingest
 from fews.bench.replay import bench_replay
+from fews.bench.screen import bench_screen
+from fews.bench.web import bench_web
 
 __all__ = ["BENCHMARKS", "run_benchmarks"]
 
@@ -24,6 +26,8 @@ BENCHMARKS = {
     "identify": bench_identify,
     "families": bench_families,
     "replay": bench_replay,
+    "screen": bench_screen,
+    "web": bench_web,  # dashboard and substance page latency under wrk (issue #8)
 }
 
 

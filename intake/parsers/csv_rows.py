@@ -80,7 +80,7 @@ def iter_csv_rows(source: str | os.PathLike[str] | IO[bytes]) -> Iterator[RawRow
             header_row = next(reader)
         except StopIteration:
             raise FileError("the file is empty: expected a header row") from None
-        except csv.Error as exc:
+        except (csv.Error, UnicodeDecodeError) as exc:
             raise FileError(f"cannot read the header row: {exc}") from None
         header = [normalise_header(_visible(h)) for h in header_row]
         if not any(header):
@@ -97,6 +97,10 @@ def iter_csv_rows(source: str | os.PathLike[str] | IO[bytes]) -> Iterator[RawRow
             except csv.Error as exc:
                 yield RawRow(line=reader.line_num, data={}, error=("malformed_row", f"CSV error: {exc}"))
                 continue
+            except UnicodeDecodeError as exc:  # UTF-16 (UTF-8 bytes are kept as surrogates instead)
+                detail = f"the file cannot be decoded after line {reader.line_num} ({exc.reason}); the rest is unread"
+                yield RawRow(line=reader.line_num + 1, data={}, error=("encoding_error", detail))
+                return
             if not values or all(not v.strip() for v in values):
                 continue  # blank line
             line = reader.line_num

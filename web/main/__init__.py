@@ -1,4 +1,5 @@
-"""Signed-in home page: what needs my attention, in terms of my role."""
+"""Signed-in home page: what needs my attention, in terms of my role (drafts to agree or issue, new
+signals, alerts for my audiences, my subscriptions and submissions)."""
 
 from __future__ import annotations
 
