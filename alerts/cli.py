@@ -8,7 +8,6 @@ with ``via=cli``. stdout carries results only; exit codes: 0 success, 1 finished
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import sys
 from collections.abc import Callable
@@ -18,22 +17,15 @@ import click
 from sqlalchemy import select
 
 from fews.access import PermissionDenied, require
+from fews.cli_common import FORMAT, UsageFailure, with_runtime
 from fews.config import ConfigError
 from fews.db import session_scope
 from fews.models import Subscription, User
 from fews.output import emit, to_json
-from fews.runtime import NotMigrated, Runtime, open_runtime
+from fews.runtime import Runtime
 
 __all__ = ["alerts", "subscriptions", "deliver", "export", "alert_commands"]
 
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["jsonl", "table"]),
-    default="jsonl",
-    show_default=True,
-    help="jsonl for machines, table for people",
-)
 EXPORT_FORMAT = click.option(
     "--format",
     "fmt",
@@ -45,28 +37,6 @@ EXPORT_FORMAT = click.option(
 AS_USER = click.option(
     "--as", "as_user", default=None, metavar="USERNAME", help="act as this user (checked and audited)"
 )
-
-
-class UsageFailure(click.ClickException):
-    exit_code = 2
-
-
-def with_runtime(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Open the migrated database (``--db URL`` or the configured one) for the command."""
-
-    @click.option("--db", "db_url", default=None, metavar="URL", help="database URL (default: FEWS_DATABASE_URL)")
-    @functools.wraps(fn)
-    def wrapper(*args: Any, db_url: str | None = None, **kwargs: Any) -> Any:
-        try:
-            rt = open_runtime(database_url=db_url)
-        except (NotMigrated, ConfigError) as exc:
-            raise UsageFailure(str(exc)) from None
-        try:
-            return fn(rt, *args, **kwargs)
-        finally:
-            rt.close()
-
-    return wrapper
 
 
 def _actor(rt: Runtime, username: str | None, permission: str | None = None) -> User:

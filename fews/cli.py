@@ -6,48 +6,26 @@ unreadable input.
 
 from __future__ import annotations
 
-import functools
 import getpass
 import logging
 import os
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
 from sqlalchemy import func, select
 
-from alerts.cli import alert_commands
 from fews import audit, migrate
-from fews.access import ROLES, PermissionDenied, require
+from fews.access import ROLES
+from fews.cli_common import DB, FORMAT, UsageFailure, acting_user, with_runtime
 from fews.config import ConfigError, load_config, write_secret_key
 from fews.db import make_engine, session_scope
 from fews.output import emit, to_json
 from fews.runtime import NotMigrated, Runtime, open_runtime
 
-__all__ = ["main", "cli"]
+__all__ = ["main", "cli", "FORMAT", "DB", "UsageFailure", "acting_user", "with_runtime"]
 
 logger = logging.getLogger("fews")
-
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["jsonl", "table"]),
-    default="jsonl",
-    show_default=True,
-    help="jsonl for machines, table for people",
-)
-DB = click.option(
-    "--db",
-    "db_url",
-    default=None,
-    metavar="URL",
-    help="database URL (default: FEWS_DATABASE_URL, else SQLite in instance/fews.db)",
-)
-
-
-class UsageFailure(click.ClickException):
-    exit_code = 2
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -56,41 +34,6 @@ def _setup_logging(verbose: bool) -> None:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-
-
-def with_runtime(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Open the migrated database for the command and close it afterwards."""
-
-    @DB
-    @functools.wraps(fn)
-    def wrapper(*args: Any, db_url: str | None = None, **kwargs: Any) -> Any:
-        try:
-            rt = open_runtime(database_url=db_url)
-        except (NotMigrated, ConfigError) as exc:
-            raise UsageFailure(str(exc)) from None
-        try:
-            return fn(rt, *args, **kwargs)
-        finally:
-            rt.close()
-
-    return wrapper
-
-
-def acting_user(rt: Runtime, username: str | None, permission: str) -> str:
-    """Check ``--as USERNAME`` against the permission table; returns the actor label for the audit log."""
-    from fews.accounts import get_user
-
-    if not username:
-        raise UsageFailure(f"this command changes state: give --as USERNAME (needs permission {permission})")
-    with session_scope(rt.factory) as s:
-        user = get_user(s, username)
-        if user is None or not user.active:
-            raise UsageFailure(f"no active user {username!r}")
-        try:
-            require(user.role, permission)
-        except PermissionDenied as exc:
-            raise UsageFailure(str(exc)) from None
-    return username
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -982,21 +925,18 @@ def stats(rt: Runtime) -> None:
 
 
 def _register_commands() -> None:
-    """Commands defined beside their package (detection, alerts, ...)."""
+    """Commands defined beside their package: detection, alerts (alerts, subscriptions, deliver,
+    export), control-order support, screening."""
+    from alerts.cli import alert_commands
     from fews.detection.cli import COMMANDS as detection_commands
     from fews.policy.cli import COMMANDS as policy_commands
     from fews.screen_cli import screen_command
 
-    for command in (*detection_commands, *policy_commands):
+    for command in (*detection_commands, *alert_commands(), *policy_commands, screen_command):
         cli.add_command(command)
-    cli.add_command(screen_command)
 
 
 _register_commands()
-
-
-for _command in alert_commands():  # fews alerts | subscriptions | deliver | export
-    cli.add_command(_command)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from fews.cli import FORMAT, UsageFailure, with_runtime
+from fews.cli_common import FORMAT, UsageFailure, with_runtime
 from fews.db import session_scope
 from fews.output import emit, to_json
 from fews.runtime import Runtime

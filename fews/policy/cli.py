@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from fews.cli import FORMAT, UsageFailure, acting_user, with_runtime
+from fews.cli_common import FORMAT, UsageFailure, acting_user, with_runtime
 from fews.db import session_scope
 from fews.output import emit, to_json
 from fews.runtime import Runtime
