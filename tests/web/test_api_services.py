@@ -266,11 +266,11 @@ def test_binary_uploads_are_refused_with_a_reason(api_client, runtime):
     assert resp.status_code == 422 and "ZIP archive" in resp.get_json()["detail"]
     # a text file with a NUL byte in one field: that row is quarantined, the others stored
     csv_text = (
-        "sample_id,seizure_date,submitting_agency,seizure_context,jurisdiction,local_area,product_as_sold,"
-        "component_name,component_smiles,role\n"
-        "N1,2021-03-02,Metropolitan Police Service,inland,England,Westminster,coke,cocaine,,active\n"
-        "N2,2021-03-02,Metropolitan Police Service,inland,England,Westminster,co\x00ke,cocaine,,active\n"
-    ).encode()
+        b"sample_id,seizure_date,submitting_agency,seizure_context,jurisdiction,local_area,product_as_sold,"
+        b"component_name,component_smiles,role\n"
+        b"N1,2021-03-02,Metropolitan Police Service,inland,England,Westminster,coke,cocaine,,active\n"
+        b"N2,2021-03-02,Metropolitan Police Service,inland,England,Westminster,co\x00ke,cocaine,,active\n"
+    )
     resp = api_client.post(
         "/api/v1/intake/seizures", data={"file": (io.BytesIO(csv_text), "lab.csv")}, headers=_bearer(chem)
     )

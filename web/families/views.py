@@ -80,8 +80,9 @@ def _points(
 
 
 def _suppress_points(points: list[ChartPoint]) -> list[ChartPoint]:
-    """Weekly harm bars for non-clinical roles: each week's count passes primary suppression (no total shown)."""
-    cells = harm_table({p.label: int(p.value) for p in points}, total=False, partition=False).cells
+    """Weekly harm bars for non-clinical roles: "<5" weeks, plus complementary suppression, because the weeks
+    partition the reports and a total is shown on the page."""
+    cells = harm_table({p.label: int(p.value) for p in points}, total=True, partition=True).cells
     return [ChartPoint(p.label, cells[p.label], p.expected, p.upper, p.alarm) for p in points]
 
 

@@ -9,6 +9,7 @@ from fews.overview import overview, recent_batches, recent_first_detections
 from web.database import db
 from web.main import bp
 from web.ui import requires_page, signed_in_principal
+from web.ui.cache import page_cached
 from web.ui.nav import SUBMIT_PERMISSIONS
 
 
@@ -33,8 +34,8 @@ def dashboard():  # type: ignore[no-untyped-def]
     )
     return render_template(
         "main/dashboard.html",
-        figures=overview(s),
-        firsts=recent_first_detections(s, limit=10),
+        figures=page_cached("overview", lambda: overview(s)),
+        firsts=page_cached("first_detections", lambda: recent_first_detections(s, limit=10)),
         batches=batches,
         submits=submits,
         todo=attention(s, signed_in_principal()),

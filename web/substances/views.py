@@ -18,6 +18,7 @@ from intake.pipeline import london_today
 from web.database import db
 from web.substances import bp, legal, spectra
 from web.ui import requires_page, signed_in_principal
+from web.ui.cache import page_cached
 from web.ui.case_audit import audit_case_read
 from web.ui.charts import bar_chart, mirror_plot, weekly_points
 from web.ui.privacy import harm_table
@@ -142,7 +143,7 @@ def show(ident: str):  # type: ignore[no-untyped-def]
     sub = _substance_or_404(ident)
     if ident != sub.public_id:
         return redirect(url_for("substances.show", ident=sub.public_id))
-    data = substance_page_data(db(), sub.id)
+    data = page_cached(("substance", sub.id), lambda: substance_page_data(db(), sub.id))
     if data is None:
         abort(404)
     today = london_today()
