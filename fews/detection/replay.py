@@ -7,6 +7,7 @@ one), never the configured database. A record is visible at week W when its ``re
 (``reported_date`` for reports), else its event date, is on or before W's closing Sunday; all rows
 of one record travel together (the first row's dates decide). Rows whose dates cannot be read
 go in with the first week, where intake quarantines them with the reason, so nothing is lost.
+The rows wait in per-week spool files, so memory stays bounded by one week's rows.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import datetime as dt
 import json
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -78,22 +78,68 @@ def _visible(row: RawRow, kind: str) -> dt.date | None:
     return None
 
 
-def _by_week(path: Path, kind: str) -> dict[dt.date | None, list[RawRow]]:
-    """Rows grouped by the closing Sunday of their record's visible date (``None``: unreadable)."""
-    weeks: dict[dt.date | None, list[RawRow]] = defaultdict(list)
-    key_field = "sample_id" if kind == "seizures" else "report_id"
-    record_week: dict[str, dt.date | None] = {}
-    for row in iter_rows(path, kind, detect_format(path)):
-        key = row.group or (row.data.get(key_field) or "").strip()
-        if key and key in record_week:
-            week = record_week[key]
-        else:
-            day = _visible(row, kind) if row.error is None else None
-            week = closing_sunday(day) if day else None
-            if key:
-                record_week[key] = week
-        weeks[week].append(row)
-    return weeks
+MAX_OPEN_SPOOLS = 64  # open week files at a time (rows arrive roughly in date order)
+
+
+class _WeekSpool:
+    """The rows of one file split by visible week into JSON Lines files in a temporary folder, so a
+    replay holds one week's rows at a time, however large the files (the key -> week map stays)."""
+
+    def __init__(self, path: Path, kind: str, folder: Path) -> None:
+        self.kind = kind
+        self.folder = folder
+        self.weeks: set[dt.date] = set()
+        self.unreadable = False
+        key_field = "sample_id" if kind == "seizures" else "report_id"
+        record_week: dict[str, dt.date | None] = {}
+        handles: dict[dt.date | None, TextIO] = {}
+        try:
+            for row in iter_rows(path, kind, detect_format(path)):
+                key = row.group or (row.data.get(key_field) or "").strip()
+                if key and key in record_week:
+                    week = record_week[key]
+                else:
+                    day = _visible(row, kind) if row.error is None else None
+                    week = closing_sunday(day) if day else None
+                    if key:
+                        record_week[key] = week
+                fh = handles.pop(week, None)
+                if fh is None:
+                    if len(handles) >= MAX_OPEN_SPOOLS:  # close the least recently written week
+                        handles.pop(next(iter(handles))).close()
+                    fh = open(self._file(week), "a", encoding="utf-8")  # noqa: SIM115
+                handles[week] = fh  # most recently written last
+                fh.write(
+                    json.dumps(
+                        {"line": row.line, "data": row.data, "error": row.error, "raw": row.raw, "group": row.group},
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
+                if week is None:
+                    self.unreadable = True
+                else:
+                    self.weeks.add(week)
+        finally:
+            for fh in handles.values():
+                fh.close()
+
+    def _file(self, week: dt.date | None) -> Path:
+        return self.folder / f"{self.kind}-{week.isoformat() if week else 'undated'}.jsonl"
+
+    def take(self, week: dt.date | None) -> list[RawRow]:
+        """The rows of ``week`` (``None``: rows without a readable date), removed from the spool."""
+        path = self._file(week)
+        if not path.exists():
+            return []
+        rows = []
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                d = json.loads(line)
+                error = tuple(d["error"]) if d["error"] else None
+                rows.append(RawRow(line=d["line"], data=d["data"], error=error, raw=d["raw"], group=d["group"]))  # type: ignore[arg-type]
+        path.unlink()
+        return rows
 
 
 def replay_line(event: SignalEvent, as_of: dt.date) -> dict[str, Any]:
@@ -151,12 +197,12 @@ def replay(
     t0 = time.perf_counter()
     summary = ReplaySummary()
     files = {k: p for k, p in (("seizures", seizures), ("reports", reports)) if p is not None}
-    grouped = {kind: _by_week(path, kind) for kind, path in files.items()}
-    weeks = sorted({w for g in grouped.values() for w in g if w is not None})
-    if not weeks and not any(None in g for g in grouped.values()):
-        raise ValueError("the replay files hold no rows")
     out_dir.mkdir(parents=True, exist_ok=True)
-    with _work_database(work_db) as url:
+    with tempfile.TemporaryDirectory(prefix="fews-replay-spool-") as spool_dir, _work_database(work_db) as url:
+        spools = {kind: _WeekSpool(path, kind, Path(spool_dir)) for kind, path in files.items()}
+        weeks = sorted({w for sp in spools.values() for w in sp.weeks})
+        if not weeks and not any(sp.unreadable for sp in spools.values()):
+            raise ValueError("the replay files hold no rows")
         engine = make_engine(url)
         factory = make_session_factory(engine)
         cfg = config.with_(database_url=url)
@@ -172,9 +218,9 @@ def replay(
             with open(out_dir / "alerts.jsonl", "w", encoding="utf-8") as out:
                 while day <= last:
                     for kind, ing in ingestors.items():
-                        rows = grouped[kind].pop(day, [])
+                        rows = spools[kind].take(day)
                         if day == first:
-                            rows = grouped[kind].pop(None, []) + rows
+                            rows = spools[kind].take(None) + rows
                         if not rows:
                             continue
                         ing.today = day
