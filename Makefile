@@ -28,17 +28,21 @@ run: setup
 	@set -e; $(BIN)/fews scheduler & SCHED=$$!; trap "kill $$SCHED 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/fews serve --host $(HOST) --port $(PORT)
 
-# Java runs OPSIN (systematic names) and chromium the browser tests; install them when missing and we may
-# (Debian, root).
+# Java runs OPSIN (systematic names), chromium the browser tests and wrk the web benchmark; install them
+# when missing and we may (Debian, root). The bench extra (bblean, matchms) holds the baselines of
+# `fews bench`, which CI runs.
 test-deps: $(VENV)/.installed-test
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[test,dev]'
+	$(BIN)/pip install -q -e '.[test,dev,bench,deploy]'
 	@command -v java >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null; } || \
 	  echo "warning: no Java; OPSIN name tests will be skipped" >&2
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || \
 	  echo "warning: no chromium; the browser tests (tests/browser) will be skipped" >&2
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
+	  echo "warning: no wrk; fews bench web will fail" >&2
 	@touch $@
 
 ## test: install test extras and run the whole suite (SQLite, and PostgreSQL when FEWS_TEST_DATABASE_URL is set)
