@@ -83,6 +83,12 @@ def create_app(config: Config | None = None, *, overrides: dict[str, Any] | None
     from web.policy import bp as policy_bp
 
     app.register_blueprint(policy_bp, url_prefix="/policy")  # evidence packs (issue #9)
+    from web.reports import bp as reports_bp
+    from web.rules import bp as rules_bp
+    from web.search import bp as search_bp
+
+    for extra_bp in (search_bp, reports_bp, rules_bp):  # search, lead times and PSA review, legal rules
+        app.register_blueprint(extra_bp)
 
     from web.api import init_app as init_api
 

@@ -22,9 +22,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from alerts.suppression import suppress_count, suppress_table
@@ -90,8 +91,12 @@ def psa_review(
     window_weeks: int = 52,
     local_top: int = 15,
     engine: LegalEngine | None = None,
+    harm_jurisdictions: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """The before/after review document (JSON-ready); see the module docstring.
+
+    ``harm_jurisdictions`` keeps only harm reports from those nations (e.g. ``Config.clinical_jurisdictions``,
+    England by default in the web pages: Welsh clinical records are excluded unless asked for); None keeps all.
 
     Raises
     ------
@@ -202,6 +207,7 @@ def psa_review(
         )
         .join(HarmReportSubstance, HarmReportSubstance.report_pk == HarmReport.id)
         .where(HarmReport.is_current.is_(True), HarmReport.event_date >= before[0], HarmReport.event_date <= after[1])
+        .where(HarmReport.jurisdiction.in_(list(harm_jurisdictions)) if harm_jurisdictions is not None else true())
     ).all()
     reports: dict[int, dict[str, Any]] = {}
     for hrow in harms:
@@ -258,6 +264,7 @@ def psa_review(
         },
         "rule_set_version": engine.rules.version,
         "psa_scope_substances": len(psa_scope),
+        "harm_jurisdictions": sorted(harm_jurisdictions) if harm_jurisdictions is not None else "all",
         "sources": {
             "seizures": "FEWS seizure records (current versions) by seizure date, one count per seized sample",
             "availability": "FEWS intelligence records by observation date, one count per record",

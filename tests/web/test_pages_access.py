@@ -73,6 +73,7 @@ def _args(world: PagesWorld) -> dict[str, Any]:
         "audience": "enforcement",
         "token": "not-a-feed-token",
         "fmt": "pdf",
+        "rule_id": "MDA-S2-P2-1(aa)",
     }
 
 

@@ -18,7 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from web.submit.choices import vocab_choices
@@ -38,10 +38,11 @@ def _optional(name: str) -> list[tuple[str, str]]:
 
 
 class ComponentForm(Form):
-    """One component: name and/or SMILES (at least one), role, identification level, purity."""
+    """One component: name, SMILES or a pasted MOL block (at least one), role, identification level, purity."""
 
     component_name = StringField("Name as reported", validators=[Optional(), Length(max=300)])
     component_smiles = StringField("Structure (SMILES)", validators=[Optional(), Length(max=2000)])
+    component_molblock = TextAreaField("Or paste a MOL block", validators=[Optional(), Length(max=200_000)])
     role = SelectField("Role", validators=[Optional()])
     identification_level = SelectField("Identification level", validators=[Optional()])
     purity = DecimalField("Purity (%)", validators=[Optional(), NumberRange(min=0, max=100)])
@@ -53,7 +54,13 @@ class ComponentForm(Form):
 
     @property
     def is_blank(self) -> bool:
-        return not (self.component_name.data or "").strip() and not (self.component_smiles.data or "").strip()
+        return not any(
+            (f.data or "").strip() for f in (self.component_name, self.component_smiles, self.component_molblock)
+        )
+
+    def validate_component_molblock(self, field: Any) -> None:
+        if (field.data or "").strip() and (self.component_smiles.data or "").strip():
+            raise ValidationError("Give the structure once: a SMILES or a MOL block, not both")
 
 
 class SeizureForm(FlaskForm):
@@ -78,7 +85,7 @@ class SeizureForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
         if all(c.form.is_blank for c in self.components):
-            self.components.errors.append("Give at least one component: a name or a SMILES.")  # type: ignore[attr-defined]
+            self.components.errors.append("Give at least one component: a name, a SMILES or a MOL block.")  # type: ignore[attr-defined]
             return False
         return ok
 

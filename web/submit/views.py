@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import secrets
 import tempfile
@@ -8,18 +9,22 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
+from chem.errors import InvalidStructure
+from chem.standardise import standardise_molblock
 from fews.access import allowed
 from intake.parsers import FileError
 from intake.parsers.raw import RawRow
 from intake.pipeline import Ingestor, IngestSummary, london_today
+from web.api.services import legal_engine
 from web.database import db
 from web.submit import bp
 from web.submit.choices import name_suggestions, vocab_choices
 from web.submit.forms import UPLOAD_KINDS, ComponentForm, PsychoactivityForm, ReportForm, SeizureForm, UploadForm
+from web.submit.molblock import normalise_pasted_molblock
 from web.submit.results import batch_result
 from web.ui import requires_page
 from web.ui.nav import SUBMIT_PERMISSIONS
@@ -47,8 +52,15 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+# fields passed on as typed: a MOL block's header lines are positional, so it is never stripped
+_RAW_FIELDS = frozenset({"component_molblock"})
+
+
 def _rows(records: Iterable[dict[str, Any]]) -> list[RawRow]:
-    return [RawRow(line=i, data={k: _text(v) for k, v in rec.items()}) for i, rec in enumerate(records, start=1)]
+    return [
+        RawRow(line=i, data={k: v if k in _RAW_FIELDS else _text(v) for k, v in rec.items()})
+        for i, rec in enumerate(records, start=1)
+    ]
 
 
 def _done(summary: IngestSummary) -> Any:
@@ -89,7 +101,9 @@ def seizure():  # type: ignore[no-untyped-def]
             "case_reference": form.case_reference.data,
         }
         records = [
-            header | {k: v for k, v in entry.form.data.items() if k != "csrf_token"}
+            header
+            | {k: v for k, v in entry.form.data.items() if k != "csrf_token"}
+            | {"component_molblock": normalise_pasted_molblock(entry.form.component_molblock.data)}
             for entry in form.components
             if not entry.form.is_blank
         ]
@@ -100,6 +114,39 @@ def seizure():  # type: ignore[no-untyped-def]
     status = 400 if request.method == "POST" else 200
     blank = ComponentForm(formdata=None, prefix="components-__index__-")
     return render_template("submit/seizure.html", form=form, blank=blank, names=name_suggestions(db())), status
+
+
+@bp.route("/structure-preview", methods=["POST"])
+@requires_page("submit_seizures")
+def structure_preview():  # type: ignore[no-untyped-def]
+    """The live legal-status preview for a pasted MOL block: JSON ``{"molblock", "as_of"}`` in, the
+    ``/api/v1/classify`` answer out (``as_of``, ``rule_set_version``, ``items``), or 422 with the reason."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("molblock"), str):
+        return _json({"detail": 'Send JSON {"molblock": "...", "as_of": "YYYY-MM-DD"}.'}, 400)
+    if len(body["molblock"]) > 200_000:
+        return _json({"detail": "The MOL block is too long (over 200,000 characters)."}, 413)
+    day = london_today()
+    if body.get("as_of"):
+        try:
+            day = dt.date.fromisoformat(str(body["as_of"]))
+        except ValueError:
+            return _json({"detail": f"as_of must be YYYY-MM-DD, got {str(body['as_of'])[:40]!r}"}, 400)
+    block = normalise_pasted_molblock(body["molblock"])
+    if block is None:
+        return _json({"detail": "The MOL block is empty."}, 422)
+    try:
+        smiles = standardise_molblock(block).smiles
+    except InvalidStructure as exc:
+        return _json({"detail": f"This MOL block cannot be read: {exc.reason}", "code": exc.code}, 422)
+    engine = legal_engine()
+    item = engine.classify(smiles, day, ident=str(body.get("id") or "molblock"))
+    return _json({"as_of": day, "rule_set_version": engine.rules.version, "items": [item]}, 200)
+
+
+def _json(doc: dict[str, Any], status: int) -> Response:
+    body = json.dumps(doc, ensure_ascii=False, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))
+    return Response(body, status=status, mimetype="application/json" if status < 400 else "application/problem+json")
 
 
 @bp.route("/report", methods=["GET", "POST"])

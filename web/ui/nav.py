@@ -22,6 +22,9 @@ _ITEMS: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
     ("Alerts", "alerts.queue", "alerts", None),
     ("Submit", "submit.index", "submit", SUBMIT_PERMISSIONS),
     ("Subscriptions", "subscriptions.index", "subscriptions", None),
+    ("Search", "search.index", "search", None),
+    ("Reports", "reports.index", "reports", None),
+    ("Legal rules", "rules.index", "rules", None),
     ("Evidence packs", "policy.index", "policy", ("read_evidence_packs",)),
     ("Admin", "admin.index", "admin", ("manage_users", "manage_quarantine", "read_audit")),
 )

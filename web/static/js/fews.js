@@ -2,7 +2,8 @@
 // - starts GOV.UK Frontend components (initAll)
 // - sortable tables: <table data-fews-sortable> gets header buttons with aria-sort
 // - repeatable seizure components: <template data-fews-component-template> + a button "Add another component"
-// - live legal-status preview: <input data-fews-classify="OUTPUT_ID"> calls POST /api/v1/classify
+// - live legal-status preview: <input data-fews-classify="OUTPUT_ID"> calls POST /api/v1/classify;
+//   <textarea data-fews-classify-molblock="OUTPUT_ID" data-fews-preview-url="URL"> posts a MOL block to URL
 import { initAll } from "../govuk/govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled");
@@ -87,6 +88,41 @@ function legalPreview(input) {
 }
 document.querySelectorAll("[data-fews-classify]").forEach(legalPreview);
 
+// the same preview for a pasted MOL block: the server reads the block (POST data-fews-preview-url)
+function molblockPreview(area) {
+  const output = document.getElementById(area.dataset.fewsClassifyMolblock);
+  if (!output || !area.dataset.fewsPreviewUrl) return;
+  let timer = null;
+  let last = "";
+  const run = async () => {
+    const block = area.value;
+    if (block === last) return;
+    last = block;
+    if (!block.trim()) { output.textContent = ""; return; }
+    const dateInput = document.getElementById(area.dataset.fewsClassifyDate || "");
+    const body = { molblock: block, id: area.id };
+    if (dateInput && /^\d{4}-\d{2}-\d{2}$/.test(dateInput.value)) body.as_of = dateInput.value;
+    try {
+      const resp = await fetch(area.dataset.fewsPreviewUrl, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), Accept: "application/json" },
+        body: JSON.stringify(body),
+      });
+      const data = await resp.json();
+      if (!resp.ok) { output.textContent = data.detail || "The legal status could not be worked out."; return; }
+      const item = data.items[0];
+      const label = STATUS[item.status] || item.status;
+      output.textContent = "Read as " + item.smiles + ". UK legal status on " + data.as_of + ": " + label +
+        (item.instrument ? " (" + item.instrument + ")" : "") + (item.explanation ? ". " + item.explanation : "");
+    } catch (err) {
+      output.textContent = "The legal-status preview is not available right now.";
+    }
+  };
+  area.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 600); });
+  area.addEventListener("change", run);
+}
+document.querySelectorAll("[data-fews-classify-molblock]").forEach(molblockPreview);
+
 function repeatable(button) {
   const template = document.getElementById(button.dataset.fewsAddComponent);
   const list = document.getElementById(button.dataset.fewsComponentList);
@@ -98,6 +134,7 @@ function repeatable(button) {
     list.insertAdjacentHTML("beforeend", html);
     const added = list.lastElementChild;
     added.querySelectorAll("[data-fews-classify]").forEach(legalPreview);
+    added.querySelectorAll("[data-fews-classify-molblock]").forEach(molblockPreview);
     const first = added.querySelector("input, select");
     if (first) first.focus();
   });
