@@ -116,7 +116,16 @@ def load_config(*, instance_path: str | os.PathLike[str] | None = None, database
 
 # settings of optional parts, validated by the part that reads them (alerts/settings.py):
 # FEWS_SMTP_HOST -> extra["smtp_host"]
-EXTRA_PREFIXES = ("FEWS_SMTP_", "FEWS_WEBHOOK_", "FEWS_DELIVERY_", "FEWS_CAP_", "FEWS_PUBLIC_URL")
+# FEWS_SECURE_COOKIES=1 (cookies only over HTTPS), FEWS_TRUSTED_PROXIES=N (hops of X-Forwarded-* to trust)
+EXTRA_PREFIXES = (
+    "FEWS_SMTP_",
+    "FEWS_WEBHOOK_",
+    "FEWS_DELIVERY_",
+    "FEWS_CAP_",
+    "FEWS_PUBLIC_URL",
+    "FEWS_SECURE_COOKIES",
+    "FEWS_TRUSTED_PROXIES",
+)
 
 
 def _extra() -> dict[str, str]:

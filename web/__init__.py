@@ -38,6 +38,11 @@ def create_app(config: Config | None = None, *, overrides: dict[str, Any] | None
     )
     if overrides:
         app.config.update(overrides)
+    proxies = int(config.extra.get("trusted_proxies", "0") or 0)
+    if proxies > 0:  # a reverse proxy terminates TLS: trust its X-Forwarded-For/-Proto/-Host
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     engine = make_engine(config.database_url)
     app.extensions["fews_engine"] = engine
     app.extensions["fews_sessions"] = make_session_factory(engine)
@@ -116,6 +121,8 @@ def create_app(config: Config | None = None, *, overrides: dict[str, Any] | None
             f"default-src 'self'; script-src 'self' 'nonce-{g.get('csp_nonce', '')}'; style-src 'self'; "
             "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
         )
+        if request.is_secure:  # behind TLS (directly, or a trusted proxy's X-Forwarded-Proto)
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if request.path.startswith(("/auth", "/api")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -45,6 +45,14 @@ RECIPES: dict[str, Recipe] = {
     "api.harm_reports.show_harm_report": lambda w, r: ("GET", f"/api/v1/harm-reports/{w.report_own}", {}),
     "api.signals.list_signals": lambda w, r: ("GET", "/api/v1/signals", {}),
     "api.signals.show_signal": lambda w, r: ("GET", f"/api/v1/signals/{w.signal}", {}),
+    "api.subscriptions.list_subscriptions": lambda w, r: ("GET", "/api/v1/subscriptions", {}),
+    "api.subscriptions.create": lambda w, r: (
+        "POST",
+        "/api/v1/subscriptions",
+        {"json": {"name": f"matrix {r}", "channel": "feed", "filters": {}}},
+    ),
+    # nobody owns subscription 999999: an allowed caller gets 404 (see expected)
+    "api.subscriptions.revoke": lambda w, r: ("DELETE", "/api/v1/subscriptions/999999", {}),
     "api.alerts.list_alerts": lambda w, r: ("GET", "/api/v1/alerts", {}),
     "api.alerts.show_alert": lambda w, r: ("GET", f"/api/v1/alerts/{_alert_for(w, r)}", {}),
     "api.classify.classify": lambda w, r: (
@@ -118,6 +126,10 @@ def expected(app: Any, world: World, endpoint: str, role: str | None) -> int:
         return 401
     if not access.role_allowed(role):
         return 403
+    if endpoint == "api.subscriptions.revoke":
+        return 404
+    if endpoint == "api.subscriptions.create":
+        return 201
     if endpoint == "api.alerts.show_alert":
         return 200 if any(alert_view(role, Alert(**f)) for f in world.alerts.values()) else 404
     return 200

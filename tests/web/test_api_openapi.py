@@ -49,7 +49,8 @@ def test_security_schemes_and_error_responses_are_documented(api_app, api_client
         for method, op in ops.items():
             if path.endswith("openapi.json") or method == "parameters":
                 continue
-            for status in ("200", "401", "403"):
+            assert {"200", "201"} & set(op["responses"]), f"{method} {path} documents no success response"
+            for status in ("401", "403"):
                 assert status in op["responses"], f"{method} {path} does not document {status}"
             assert "application/problem+json" in op["responses"]["401"]["content"]
             assert op.get("summary"), f"{method} {path} has no summary"

@@ -78,3 +78,17 @@ def test_dashboard_lists_first_detections_with_legal_status(client, auth, runtim
     reevaluate(runtime.factory, as_of=dt.date(2026, 11, 23), actor="test")
     html = client.get("/dashboard").get_data(as_text=True)
     assert "mephedrone" in html and "Class B" in html
+
+
+def test_hsts_only_over_tls_and_behind_a_trusted_proxy(runtime, monkeypatch):
+    from web import create_app as _create
+
+    plain = _create(runtime.config).test_client()
+    assert "Strict-Transport-Security" not in plain.get("/healthz").headers
+    assert "Strict-Transport-Security" in plain.get("/healthz", base_url="https://fews.example").headers
+    # a forwarded https request counts only when the proxy is trusted
+    forwarded = {"X-Forwarded-Proto": "https"}
+    assert "Strict-Transport-Security" not in plain.get("/healthz", headers=forwarded).headers
+    proxied = _create(runtime.config.with_(extra={"trusted_proxies": "1"})).test_client()
+    resp = proxied.get("/healthz", headers=forwarded)
+    assert resp.headers["Strict-Transport-Security"].startswith("max-age=31536000")
