@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: setup run test test-deps lint check-contract bench clean
+.PHONY: setup run test test-deps lint check-contract bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,13 +47,17 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/.installed
 
 ## test: install test extras and run the whole suite (SQLite, and PostgreSQL when FEWS_TEST_DATABASE_URL is set)
 test: test-deps
-	$(BIN)/ruff check fews chem intake alerts web reference_spectra benchmarks tests
+	$(BIN)/ruff check fews chem intake alerts web reference_spectra benchmarks tests fuzz
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto --dist loadfile -q
 
 lint: test-deps
-	$(BIN)/ruff check fews chem intake alerts web reference_spectra benchmarks tests
+	$(BIN)/ruff check fews chem intake alerts web reference_spectra benchmarks tests fuzz
 	$(BIN)/mypy
+
+## fuzz: every parser under atheris for a bounded time (SECONDS, default 60); failing inputs in fuzz-artifacts/
+fuzz: test-deps
+	$(BIN)/python -m fuzz.run --seconds $(or $(SECONDS),60)
 
 check-contract: setup
 	../shared/tools/check-contract foundation

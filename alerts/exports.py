@@ -362,9 +362,13 @@ def safe_cell(value: Any) -> str:
 
 
 def to_csv(rows: Iterable[Mapping[str, Any]], columns: Iterable[str]) -> str:
-    """CSV text with a header row; every cell passes :func:`safe_cell`."""
+    """CSV text with a header row; every cell passes :func:`safe_cell`.
+
+    Lines end in CRLF (RFC 4180): the writer quotes a cell holding any line-terminator character,
+    so a lone carriage return inside a value can no longer split its row in a spreadsheet.
+    """
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, lineterminator="\r\n")
     cols = list(columns)
     writer.writerow(cols)
     for row in rows:

@@ -89,7 +89,11 @@ def capture_rdkit_log() -> Iterator[list[str]]:
             yield messages
         finally:
             if capture is not None:
-                messages.extend(_split_messages(capture.messages))
+                try:
+                    logged = capture.messages
+                except UnicodeDecodeError:  # RDKit cut a non-ASCII input mid-character when echoing it
+                    logged = "RDKit's message could not be read: the input has characters that are not ASCII"
+                messages.extend(_split_messages(logged))
 
 
 def log_reason(messages: list[str], *, default: str) -> str:

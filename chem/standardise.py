@@ -253,7 +253,8 @@ def _check_size_before_sanitising(parse: Callable[..., Mol | None], text: str) -
         _check_size(raw, text)
 
 
-_V3000_COUNTS = re.compile(r"^M  V30 COUNTS (\d+)", re.MULTILINE)
+_V3000_COUNTS = re.compile(r"^M  V30 COUNTS ([0-9]+)", re.MULTILINE)
+_V2000_ATOMS = re.compile(r" *([0-9]{1,3})$")
 
 
 def _declared_atoms(block: str) -> int | None:
@@ -263,9 +264,8 @@ def _declared_atoms(block: str) -> int | None:
     if match:
         return int(match.group(1))
     lines = block.split("\n", 4)
-    if len(lines) > 3 and lines[3][:3].strip().isdigit():
-        return int(lines[3][:3])
-    return None
+    counts = _V2000_ATOMS.match(lines[3][:3]) if len(lines) > 3 else None
+    return int(counts.group(1)) if counts else None
 
 
 def _inchikey(mol: Mol, source: str, what: str) -> str:

@@ -100,7 +100,8 @@ def load(engine: Engine, path: str, *, batch: int = 1000) -> dict[str, int]:
         flush()
         if engine.dialect.name == "postgresql":
             for t in tables.values():
-                if "id" in t.c:
+                # integer keys have a sequence to move on; a text key (scheduler_job.id) has none
+                if "id" in t.c and t.c.id.autoincrement is not False and t.c.id.type.python_type is int:
                     conn.execute(
                         text(
                             f"SELECT setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), "

@@ -8,7 +8,8 @@ doing it in one tight loop.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Table, insert
@@ -54,6 +55,13 @@ def _memoised(proc: Any) -> Any:
     return run
 
 
+def _values_getter(keys: list[str]) -> Callable[[dict[str, Any]], Sequence[Any]]:
+    if len(keys) == 1:
+        only = keys[0]
+        return lambda row: (row[only],)
+    return operator.itemgetter(*keys)
+
+
 def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts keyed by column name) with one executemany; missing columns get defaults."""
     if not rows:
@@ -69,27 +77,32 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     compiled = insert(table).compile(dialect=dialect, column_keys=keys)
     processors = [c.type._cached_bind_processor(dialect) for c in columns]
     defaults = {c.key: _default(c) for c in columns if c.key not in present or c.default is not None}
-    plan = [(k, _memoised(p) if p is not None else None) for k, p in zip(keys, processors, strict=True)]
-    if compiled.positional:
-        by_key = dict(plan)
-        ordered = [(name, by_key[name]) for name in (compiled.positiontup or [])]
+    order = list(compiled.positiontup or []) if compiled.positional else keys
+    proc_by_key = {k: p for k, p in zip(keys, processors, strict=True) if p is not None}
+    converted = [(i, _memoised(proc_by_key[k])) for i, k in enumerate(order) if k in proc_by_key]
+    base = {k: defaults.get(k) for k in order}  # every column has a value: its default or None
+    getter = _values_getter(order)
 
-        def build(row: dict[str, Any]) -> Any:
-            values = []
-            for key, proc in ordered:
-                v = row[key] if key in row else defaults.get(key)
-                values.append(proc(v) if proc is not None and v is not None else v)
-            return tuple(values)
+    def values_of(row: dict[str, Any]) -> Sequence[Any]:
+        values = getter(base | row)  # C-level merge and pick, then convert the few typed columns
+        if not converted:
+            return values
+        out = list(values)
+        for i, proc in converted:
+            v = out[i]
+            if v is not None:
+                out[i] = proc(v)
+        return tuple(out)
+
+    if compiled.positional:
+        build: Callable[[dict[str, Any]], Any] = values_of
     else:
         names = list(compiled.bind_names.values()) if compiled.bind_names else keys
         bind_for = dict(zip(keys, names, strict=False))
+        named = [bind_for[k] for k in order]
 
         def build(row: dict[str, Any]) -> Any:
-            out = {}
-            for key, proc in plan:
-                v = row[key] if key in row else defaults.get(key)
-                out[bind_for[key]] = proc(v) if proc is not None and v is not None else v
-            return out
+            return dict(zip(named, values_of(row), strict=True))
 
     params = [build(r) for r in rows]
     conn.exec_driver_sql(str(compiled), params)

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Text, cast, or_, select, update
+from sqlalchemy import JSON, Text, cast, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from fews import audit
@@ -129,11 +129,20 @@ def _due(rule: RetentionRule, cutoff: dt.datetime) -> Any:
     pending = []
     for name, tombstone in rule.columns.items():
         column = getattr(model, name)
-        if tombstone is None:
+        if not isinstance(column.type, JSON):
             pending.append(column.is_not(None))
-        else:  # a JSON tombstone ({}): compare the stored text
-            pending.append(cast(column, Text) != json.dumps(tombstone))
+        else:  # JSON: compare the stored text (a JSON null is 'null', not SQL NULL)
+            pending.append(func.coalesce(cast(column, Text), "null") != json.dumps(tombstone))
     return select(model.id).where(model.created_at < cutoff, or_(*pending)).order_by(model.id).limit(PURGE_CHUNK)
+
+
+def _tombstones(rule: RetentionRule) -> dict[str, Any]:
+    """Update values: a JSON ``None`` must be written as JSON null explicitly."""
+    out: dict[str, Any] = {}
+    for name, tombstone in rule.columns.items():
+        column = getattr(rule.model, name)
+        out[name] = JSON.NULL if tombstone is None and isinstance(column.type, JSON) else tombstone
+    return out
 
 
 def purge(
@@ -160,7 +169,7 @@ def purge(
                 ids = list(s.scalars(_due(rule, cutoff)))
                 if not ids:
                     break
-                values: dict[str, Any] = dict(rule.columns)
+                values = _tombstones(rule)
                 if rule.model is QuarantineItem:
                     s.execute(
                         update(QuarantineItem)

@@ -33,22 +33,19 @@ from fews.config import Config
 from fews.db import session_scope
 from fews.models import Component, IntakeBatch, QuarantineItem, Sample, utcnow
 from fews.substances import SubstanceRegistry
-from intake.build import BuildContext, build_record
 from intake.kinds import KindSpec, get_kind
 from intake.parsers import FileError, RawRow, detect_format, iter_rows
-from intake.prepared import Prepared
-from intake.quarantine import Rejected, rows_from_payload, store_rejected
-from intake.records import Record, group_records
+from intake.prepare import ChunkPreparer, PreparedChunk
+from intake.prepare_worker import PreparingWorker, WorkerJob, worker_database_url, worker_wanted
+from intake.quarantine import rows_from_payload, store_rejected
+from intake.records import Record
 from intake.resolve import NameResolver
 from intake.store import store_prepared
-from intake.validation.issues import reject
-from intake.validation.steps import CheckedRow, ValidationContext, check_row
+from intake.validation.steps import ValidationContext
 
 __all__ = ["IngestSummary", "Ingestor", "ingest_file", "PIPELINE_VERSION", "retry_quarantined"]
 
 logger = logging.getLogger(__name__)
-
-PreparedChunk = tuple[list[Prepared], list[Rejected], int]  # stored records, rejected records, rows
 
 PIPELINE_VERSION = f"intake-1/standardise-{STANDARDISATION_VERSION}"  # bump "intake-N" when STEP_ORDER changes
 
@@ -117,7 +114,20 @@ class Ingestor:
         self.structures = structures or StandardiseCache()
         self.resolver = resolver or NameResolver(factory, use_opsin=config.use_opsin)
         self.registry = SubstanceRegistry(self.resolver.table)
-        self.vctx = ValidationContext(today=self.today, structures=self.structures)
+        self.preparer = ChunkPreparer(
+            self.spec,
+            today=self.today,
+            structures=self.structures,
+            resolver=self.resolver,
+            security_marking=config.security_marking,
+            chunk_rows=config.intake_chunk_rows,
+        )
+        self.worker_stats: dict[str, Any] | None = None  # figures of the last file's worker process, if any
+
+    @property
+    def vctx(self) -> ValidationContext:
+        """The validation context (``today`` may be moved on between calls, as replay does)."""
+        return self.preparer.vctx
 
     # -- batches -------------------------------------------------------------------------------------
     def _open_batch(self, source_name: str, fmt: str, digest: str | None, provider: str | None) -> int:
@@ -180,9 +190,18 @@ class Ingestor:
             self._check_columns(first, fmt)
         digest = file_sha256(path)
         source = Path(path).name
-        summary = self.ingest_rows(
-            _chain(first, rows), source_name=source, fmt=fmt, digest=digest, provider=provider, progress=progress
-        )
+        url = self._worker_url() if first is not None else None
+        if url is not None and worker_wanted(self.config.intake_worker, path, url):
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()  # the worker reads the file itself
+            summary = self._ingest_with_worker(
+                path, url, source=source, fmt=fmt, digest=digest, provider=provider, progress=progress
+            )
+        else:
+            summary = self.ingest_rows(
+                _chain(first, rows), source_name=source, fmt=fmt, digest=digest, provider=provider, progress=progress
+            )
         if self.spec.name == "seizures" and summary.accepted:
             folder = Path(path).parent
             summary.spectra = _identify_spectra(self.factory, self.config, summary.batch_id, folder, self.today)
@@ -201,18 +220,51 @@ class Ingestor:
         stream = (self._prepare(chunk) for chunk in self.chunks(rows, provider))
         return self._run(stream, source_name=source_name, fmt=fmt, digest=digest, provider=provider, progress=progress)
 
+    def _worker_url(self) -> str | None:
+        """The database URL a worker process can open (the session factory's engine), or None."""
+        bind = self.factory.kw.get("bind")
+        url = bind.url.render_as_string(hide_password=False) if bind is not None else self.config.database_url
+        return worker_database_url(url)
+
+    def _ingest_with_worker(
+        self,
+        path: str | os.PathLike[str],
+        url: str,
+        *,
+        source: str,
+        fmt: str,
+        digest: str,
+        provider: str | None,
+        progress: bool,
+    ) -> IngestSummary:
+        """Store chunks that a worker process prepares ahead (``intake.prepare_worker``)."""
+        job = WorkerJob(
+            database_url=url,
+            kind=self.spec.name,
+            path=str(Path(path).resolve()),
+            fmt=fmt,
+            provider=provider,
+            today=self.vctx.today,
+            use_opsin=self.resolver.use_opsin,
+            security_marking=self.config.security_marking,
+            chunk_rows=self.config.intake_chunk_rows,
+        )
+        worker = PreparingWorker(job)
+        try:
+            # one-off work of the storing side while the worker starts: index the synonym table
+            # (preferred names of new substances)
+            self.registry.table.names_for("")
+            summary = self._run(
+                worker.chunks(), source_name=source, fmt=fmt, digest=digest, provider=provider, progress=progress
+            )
+        finally:
+            worker.close()
+        self.worker_stats = dict(worker.stats)
+        return summary
+
     def chunks(self, rows: Iterable[RawRow], provider: str | None) -> Iterator[list[Record]]:
         """Group rows into records and records into chunks of about ``intake_chunk_rows`` rows."""
-        chunk: list[Record] = []
-        nrows = 0
-        for rec in group_records(rows, self.spec, default_provider=provider):
-            chunk.append(rec)
-            nrows += len(rec.rows)
-            if nrows >= self.config.intake_chunk_rows:
-                yield chunk
-                chunk, nrows = [], 0
-        if chunk:
-            yield chunk
+        return self.preparer.chunks(rows, provider)
 
     def _run(
         self,
@@ -263,49 +315,8 @@ class Ingestor:
             )
 
     # -- one chunk ------------------------------------------------------------------------------------
-    def _validate(self, rec: Record) -> tuple[list[CheckedRow] | None, Rejected | None]:
-        checked = [check_row(r, self.spec, self.vctx) for r in rec.rows]
-        if any(c.rejected for c in checked):
-            return None, Rejected(rec.provider, rec.record_key, rec.rows, [c.issues for c in checked])
-        if len(checked) > 1:
-            first = rec.rows[0].data
-            for c in checked[1:]:
-                for f in self.spec.header_fields:
-                    if c.raw.data.get(f) != first.get(f):
-                        issue = reject(
-                            "inconsistent_record",
-                            "record",
-                            f,
-                            f"rows of {self.spec.key_field} {rec.key!r} disagree on {f}: "
-                            f"{first.get(f)!r} vs {c.raw.data.get(f)!r}",
-                        )
-                        c.issues.append(issue)
-                        return None, Rejected(rec.provider, rec.record_key, rec.rows, [x.issues for x in checked])
-        return checked, None
-
-    def _sold_as_lookup(self, label: str):  # type: ignore[no-untyped-def]
-        return self.resolver.synonym_only(label)
-
     def _prepare(self, records: list[Record]) -> PreparedChunk:
-        valid: list[tuple[Record, list[CheckedRow]]] = []
-        rejected: list[Rejected] = []
-        for rec in records:
-            checked, rej = self._validate(rec)
-            if rej is not None:
-                rejected.append(rej)
-            else:
-                assert checked is not None
-                valid.append((rec, checked))
-        names = {c.pending_name for _, cs in valid for c in cs if c.pending_name}
-        resolutions = self.resolver.resolve(names) if names else {}
-        bctx = BuildContext(
-            structures=self.structures,
-            names=resolutions,
-            sold_as_lookup=self._sold_as_lookup,
-            security_marking=self.config.security_marking,
-        )
-        prepared = [build_record(rec, cs, self.spec, bctx) for rec, cs in valid]
-        return prepared, rejected, sum(len(r.rows) for r in records)
+        return self.preparer.prepare(records)
 
     def _store_chunk(self, chunk: PreparedChunk, summary: IngestSummary, chunk_no: int) -> None:
         prepared, rejected, nrows = chunk

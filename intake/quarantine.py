@@ -89,7 +89,7 @@ def store_rejected(session: Session, kind: str, rejected: list[Rejected], *, bat
         exists = session.scalar(
             select(QuarantineItem.id).where(
                 QuarantineItem.kind == kind,
-                QuarantineItem.provider == rej.provider,
+                QuarantineItem.provider == rej.provider[:200],
                 QuarantineItem.record_key == rej.record_key[:300],
                 QuarantineItem.payload_sha256 == digest,
             )
@@ -103,7 +103,7 @@ def store_rejected(session: Session, kind: str, rejected: list[Rejected], *, bat
             QuarantineItem(
                 batch_id=batch_id,
                 kind=kind,
-                provider=rej.provider,
+                provider=rej.provider[:200],
                 record_key=rej.record_key[:300],
                 row_count=len(rej.rows),
                 lines=[r.line for r in rej.rows],

@@ -33,7 +33,7 @@ from fews.models import (
 from fews.substances import SubstanceRegistry
 from intake.prepared import Prepared
 
-__all__ = ["StoreCounts", "store_prepared", "MODELS"]
+__all__ = ["StoreCounts", "store_prepared", "MODELS", "column_overflow"]
 
 
 @dataclass(frozen=True)
@@ -112,23 +112,30 @@ def allocate_ids(session: Session, table: Any, n: int) -> list[int]:
     return list(range(start + 1, start + 1 + n))
 
 
-def _ensure_substances_in_key_order(session: Session, registry: SubstanceRegistry, items: list[Prepared]) -> None:
-    """Find or create the chunk's substances (and their reported names) sorted by InChIKey and name.
+def _ensure_substances_in_key_order(
+    session: Session, registry: SubstanceRegistry, items: list[Prepared]
+) -> dict[str, int]:
+    """Find or create the chunk's substances (and their reported names) sorted by InChIKey and name;
+    return their ids by stereo-free InChIKey.
 
     Under concurrent writers (PostgreSQL) an ``INSERT ... ON CONFLICT`` waits for another
     transaction's uncommitted row with the same key; two chunks that create the same new substances
     in different orders would each wait for the other ("deadlock detected"). One global order makes
-    that impossible; the later per-row calls hit the registry's memo.
+    that impossible. Each distinct (structure, name) pair is ensured once per chunk.
     """
-    wanted: list[tuple[StandardStructure, str | None]] = []
+    wanted: dict[tuple[str, str], tuple[StandardStructure, str | None]] = {}
     for p in items:
         if p.children:
-            wanted.extend((c.structure, c.name) for c in p.children if c.structure is not None)
+            for c in p.children:
+                if c.structure is not None:
+                    wanted.setdefault((c.structure.inchikey_nostereo, c.name or ""), (c.structure, c.name))
         elif p.structure is not None:
-            wanted.append((p.structure, p.name))
-    wanted.sort(key=lambda sn: (sn[0].inchikey_nostereo, sn[1] or ""))
-    for structure, name in wanted:
-        registry.ensure(session, structure, reported_name=name)
+            wanted.setdefault((p.structure.inchikey_nostereo, p.name or ""), (p.structure, p.name))
+    ids: dict[str, int] = {}
+    for key in sorted(wanted):
+        structure, name = wanted[key]
+        ids[key[0]] = registry.ensure(session, structure, reported_name=name)
+    return ids
 
 
 def _first_detections(session: Session, firsts: dict[int, tuple[dt.date, int, str | None]]) -> None:
@@ -191,10 +198,6 @@ def store_prepared(
             batch_id=batch_id,
             submitted_by=submitted_by,
         )
-        if m.child is None:
-            values["substance_id"] = (
-                registry.ensure(session, p.structure, reported_name=p.name) if p.structure is not None else None
-            )
         new_parents.append((p, values))
         pending[(p.provider, p.key)] = values
         superseded_keys.add((p.provider, p.key))
@@ -202,7 +205,12 @@ def store_prepared(
         existing[(p.provider, p.key)] = _Existing(
             -1, version, p.header_sha256, batch_id, set(p.row_hashes), len(p.children)
         )
-    _ensure_substances_in_key_order(session, registry, [p for p, _ in new_parents] + [p for _, p in merges])
+    substance_ids = _ensure_substances_in_key_order(
+        session, registry, [p for p, _ in new_parents] + [p for _, p in merges]
+    )
+    if m.child is None:
+        for p, values in new_parents:
+            values["substance_id"] = substance_ids[p.structure.inchikey_nostereo] if p.structure is not None else None
     if kind in ("reports", "psychoactivity"):
         _link_samples(session, [v for _, v in new_parents])
     pks: list[int] = []
@@ -210,24 +218,29 @@ def store_prepared(
         table = m.parent.__table__
         pks = allocate_ids(session, table, len(new_parents))
         now = utcnow()
-        rows = [dict(v, id=pk, created_at=now) for (_, v), pk in zip(new_parents, pks, strict=True)]
-        bulk_insert(session, table, rows)
+        for (_, v), pk in zip(new_parents, pks, strict=True):
+            v["id"] = pk
+            v["created_at"] = now
+        bulk_insert(session, table, [v for _, v in new_parents])
         counts.stored_ids = pks
         for (p, _), pk in zip(new_parents, pks, strict=True):
             existing[(p.provider, p.key)].pk = pk
     firsts: dict[int, tuple[dt.date, int, str | None]] = {}
     if m.child is not None:
         child_rows: list[dict[str, Any]] = []
+        fk = m.child_fk or ""
+        seizures = kind == "seizures"
 
         def add_children(parent_pk: int, p: Prepared, offset: int) -> None:
             for i, c in enumerate(p.children):
-                sid = registry.ensure(session, c.structure, reported_name=c.name) if c.structure is not None else None
+                sid = substance_ids[c.structure.inchikey_nostereo] if c.structure is not None else None
                 row = dict(c.values, position=offset + i, row_sha256=c.row_sha256, substance_id=sid)
-                row[m.child_fk or ""] = parent_pk
+                row[fk] = parent_pk
                 child_rows.append(row)
-                if kind == "seizures" and sid is not None:
+                if seizures and sid is not None:
                     day = p.header["seizure_date"]
-                    if sid not in firsts or day < firsts[sid][0]:
+                    first = firsts.get(sid)
+                    if first is None or day < first[0]:
                         firsts[sid] = (day, parent_pk, c.values.get("identification_level"))
 
         for (p, _), pk in zip(new_parents, pks, strict=True):
@@ -243,6 +256,26 @@ def store_prepared(
     if superseded_keys:
         _supersede_quarantine(session, kind, superseded_keys)
     return counts
+
+
+def column_overflow(kind: str, prepared: Prepared) -> tuple[str, int, int] | None:
+    """The first value of a prepared record longer than its ``String(n)`` column: (column, length, n).
+
+    SQLite stores any length, PostgreSQL refuses the whole chunk (``StringDataRightTruncation``),
+    so such a record is quarantined before it is stored, on both engines alike.
+    """
+    m = MODELS[kind]
+    tables = [(m.parent.__table__, [prepared.header])]
+    if m.child is not None:
+        tables.append((m.child.__table__, [c.values for c in prepared.children]))
+    for table, rows in tables:
+        for values in rows:
+            for name, value in values.items():
+                column = table.c.get(name)
+                limit = getattr(column.type, "length", None) if column is not None else None
+                if limit and isinstance(value, str) and len(value) > limit:
+                    return name, len(value), limit
+    return None
 
 
 def _link_samples(session: Session, values: list[dict[str, Any]]) -> None:

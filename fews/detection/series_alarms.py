@@ -21,6 +21,10 @@ from fews.detection.weeks import week_monday
 
 __all__ = ["SeriesBook", "series_candidates"]
 
+# the score of an aberration over a zero threshold: finite, because signal details and alert documents
+# are JSON and PostgreSQL's JSONB refuses Infinity (the whole detection week failed there)
+ZERO_THRESHOLD_SCORE = 1e6
+
 
 @dataclass
 class _Series:
@@ -118,7 +122,7 @@ def series_candidates(ctx: WeekContext) -> list[Candidate]:
                 series.streak = 0
                 continue
             ev, series.cache = aberration.evaluate_latest(counts, config, series.cache)
-            score = ev.observed / ev.upper if ev.upper > 0 else float("inf")
+            score = ev.observed / ev.upper if ev.upper > 0 else ZERO_THRESHOLD_SCORE
             series.streak = series.streak + 1 if ev.alarm and score >= s.min_score else 0
             if series.streak < s.consecutive_weeks:
                 continue

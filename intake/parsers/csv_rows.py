@@ -112,8 +112,7 @@ def iter_csv_rows(source: str | os.PathLike[str] | IO[bytes]) -> Iterator[RawRow
                 values = [_visible(v) for v in values]
             elif len(values) != width:
                 error = ("malformed_row", f"the row has {len(values)} fields, the header has {width}")
-            data: dict[str, str | None] = {}
-            for name, value in zip(header, values, strict=False):
-                value = value.strip()
-                data[name] = value if value != "" else None
+            data: dict[str, str | None] = {
+                name: value.strip() or None for name, value in zip(header, values, strict=False)
+            }
             yield RawRow(line=line, data=data, error=error, raw=raw_text if error else None)

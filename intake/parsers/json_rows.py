@@ -65,8 +65,8 @@ def _items(stream: Any) -> Iterator[Any]:
                 yield _TooDeep(root)
             continue
         if event in ("start_map", "start_array"):
-            if len(stack) >= MAX_DEPTH:
-                skip, stack, keys = 1, [], []
+            if len(stack) >= MAX_DEPTH:  # consume the rest of this element, then report it
+                skip, stack, keys = len(stack) + 1, [], []
                 continue
             container: Any = {} if event == "start_map" else []
             if stack:

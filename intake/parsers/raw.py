@@ -43,9 +43,15 @@ class RawRow:
     def __post_init__(self) -> None:
         """A NUL character cannot be stored in a text column (PostgreSQL refuses it): replace it with
         U+FFFD everywhere and reject the row (``invalid_character``), so it is kept in quarantine."""
-        bad = [k for k, v in self.data.items() if NUL in k or (v is not None and NUL in v)]  # keys: JSONB extra
-        if not bad and not (self.raw and NUL in self.raw) and not (self.group and NUL in self.group):
+        data = self.data
+        if (
+            NUL not in "".join(data)
+            and NUL not in "".join(filter(None, data.values()))  # one C-level pass: the common case
+            and not (self.raw and NUL in self.raw)
+            and not (self.group and NUL in self.group)
+        ):
             return
+        bad = [k for k, v in data.items() if NUL in k or (v is not None and NUL in v)]  # keys: JSONB extra
         self.data = {k.replace(NUL, REPLACEMENT): _clean(v) for k, v in self.data.items()}
         self.raw = _clean(self.raw)
         self.group = _clean(self.group)

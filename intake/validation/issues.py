@@ -19,6 +19,7 @@ REJECT_CODES: dict[str, str] = {
     "unparsable_structure": "a structure (SMILES or MOL block) is present but cannot be read",
     "invalid_value": "a value outside a closed list that decides how the record is used",
     "inconsistent_record": "rows of one record disagree on a record-level field",
+    "value_too_long": "a value is longer than its database column holds (PostgreSQL refuses it)",
     "sibling_rejected": "another row of the same record was rejected (records are atomic)",
 }
 

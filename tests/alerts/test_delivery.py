@@ -29,6 +29,14 @@ from tests.alerts.conftest import SENTINELS, issue_all
 T0 = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(minutes=5)  # after the queueing time
 
 
+@pytest.fixture(autouse=True)
+def _fresh_t0() -> None:
+    """T0 a few minutes after *this* test queues its deliveries (a module-level time goes stale in a
+    long suite: deliveries queued later than it would never be due)."""
+    global T0
+    T0 = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(minutes=5)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -85,6 +85,16 @@ def cases() -> list[tuple[str, str, str, bytes]]:
     add(("csv-nul-in-header", "seizures", "csv", (HEADER + ",no\x00te\n" + _good(1) + ",x\n").encode()))
     add(("csv-huge-field", "seizures", "csv", csv_text(_good(1, sold="x" * 2_000_000), _good(2)).encode()))
     add(("csv-huge-quoted-field", "seizures", "csv", csv_text(_good(1, sold='"' + "y" * 1_500_000 + '"')).encode()))
+    # longer than its column (PostgreSQL refused the whole chunk; SQLite stores any length)
+    add(("csv-over-long-label", "seizures", "csv", csv_text(_good(1), _good(2, sold="z" * 5000)).encode()))
+    add(
+        (
+            "csv-over-long-provider",
+            "seizures",
+            "csv",
+            (HEADER + ",provider\n" + _good(1) + "," + "p" * 500 + "\n").encode(),
+        )
+    )
     add(("csv-unterminated-quote", "seizures", "csv", csv_text(_good(1), '"H2,2021-03-02', _good(3)).encode()))
     add(("csv-cr-line-ends", "seizures", "csv", csv_text(_good(1), _good(2)).replace("\n", "\r").encode()))
     add(("csv-ragged-rows", "seizures", "csv", csv_text(_good(1) + ",extra,extra", "H2,2021-03-02").encode()))
@@ -116,6 +126,15 @@ def cases() -> list[tuple[str, str, str, bytes]]:
     add(("csv-script-payloads", "seizures", "csv", csv_text(_good(1, sold=f'"{SCRIPT}"', name=f'"{SCRIPT}"')).encode()))
     add(("csv-control-chars", "seizures", "csv", csv_text(_good(1, name="a\x1b[31mred\x07\x08")).encode()))
     add(("csv-bidi-override", "seizures", "csv", csv_text(_good(1, name="\u202eenordehpem")).encode()))
+    # found by fuzzing: RDKit cuts a non-ASCII SMILES mid-character in its error message
+    add(
+        (
+            "csv-non-ascii-smiles",
+            "seizures",
+            "csv",
+            csv_text(_good(1).replace("CNC(C)", "~" + "\ufffd" * 15 + "~")).encode(),
+        )
+    )
     add(("csv-random-binary", "seizures", "csv", HEADER.encode() + b"\n" + bytes(range(256)) * 40))
     add(("csv-header-only", "seizures", "csv", (HEADER + "\n").encode()))
     add(("csv-empty", "seizures", "csv", b""))

@@ -50,7 +50,20 @@ def _write_file(path: Path) -> tuple[int, int, set[str], set[str]]:
             for j in range(COMPONENTS):
                 name, smiles = STRUCTURES[(i + j * 3) % len(STRUCTURES)]
                 role = "active" if j == 0 else "adulterant"
-                w.writerow([sid, day, "Metropolitan Police Service", "inland", "England", "Camden", "pills", name, smiles, role])
+                w.writerow(
+                    [
+                        sid,
+                        day,
+                        "Metropolitan Police Service",
+                        "inland",
+                        "England",
+                        "Camden",
+                        "pills",
+                        name,
+                        smiles,
+                        role,
+                    ]
+                )
             if is_bad:
                 bad_rows += COMPONENTS
                 bad.add(sid)

@@ -31,7 +31,13 @@ def _signals(url: str) -> tuple[list[tuple], int, int]:
         with make_session_factory(engine)() as s:
             rows = s.execute(
                 select(
-                    Signal.type, Signal.subtype, Signal.key, Signal.first_as_of, Signal.as_of, Signal.status, Signal.score
+                    Signal.type,
+                    Signal.subtype,
+                    Signal.key,
+                    Signal.first_as_of,
+                    Signal.as_of,
+                    Signal.status,
+                    Signal.score,
                 ).order_by(Signal.key, Signal.first_as_of)
             ).all()
             weeks = s.scalar(select(func.count()).select_from(DetectionWeek)) or 0
