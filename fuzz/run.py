@@ -26,7 +26,7 @@ PER_INPUT_TIMEOUT = 20  # seconds; RDKit on a 500-atom structure stays well unde
 RSS_LIMIT_MB = 2048
 
 
-def run_one(name: str, seconds: int, artifacts: Path) -> dict[str, object]:
+def run_one(name: str, seconds: int, artifacts: Path, seed: int = 0) -> dict[str, object]:
     """Fuzz one harness for ``seconds``; returns its summary."""
     artifacts.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f"fuzz-{name}-") as tmp:
@@ -42,6 +42,7 @@ def run_one(name: str, seconds: int, artifacts: Path) -> dict[str, object]:
             "-max_len=65536",
             f"-artifact_prefix={artifacts}/{name}-",
             "-print_final_stats=1",
+            *([f"-seed={seed}"] if seed else []),  # a fixed seed repeats the same mutations (CI)
             str(corpus),
         ]
         done = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + PER_INPUT_TIMEOUT + 120)
@@ -63,12 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=20, help="total time shared by the harnesses")
     parser.add_argument("--only", nargs="*", choices=sorted(TARGETS), help="run only these harnesses")
     parser.add_argument("--artifacts", type=Path, default=Path("fuzz-artifacts"))
+    parser.add_argument("--seed", type=int, default=0, help="libFuzzer seed (0: random; CI uses a fixed one)")
     args = parser.parse_args(argv)
     names = args.only or list(TARGETS)
     each = max(1, args.seconds // len(names))
     failed = 0
     for name in names:
-        result = run_one(name, each, args.artifacts.resolve())
+        result = run_one(name, each, args.artifacts.resolve(), args.seed)
         failed += not result["ok"]
         print(json.dumps(result), flush=True)
     return 1 if failed else 0

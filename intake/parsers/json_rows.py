@@ -167,7 +167,7 @@ def iter_json_rows(source: str | os.PathLike[str] | IO[bytes], kind: str) -> Ite
                     )
                 else:
                     yield RawRow(line=group, data=parent, group=group)
-        except (ijson.JSONError, _Refused) as exc:
+        except (ijson.JSONError, _Refused, ArithmeticError) as exc:  # ArithmeticError: 1e999999999 (decimal)
             rest = stream.remainder(MAX_REMAINDER_CHARS)
             yield RawRow(
                 line=f"item[{index + 1}]",

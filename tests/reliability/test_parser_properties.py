@@ -139,7 +139,7 @@ def test_bounded_fuzz_run_finds_nothing(tmp_path):
     """What CI runs: every harness under atheris for a short, bounded time."""
     pytest.importorskip("atheris", reason="atheris is in the test extra")
     done = subprocess.run(
-        [sys.executable, "-m", "fuzz.run", "--seconds", "16", "--artifacts", str(tmp_path)],
+        [sys.executable, "-m", "fuzz.run", "--seconds", "16", "--seed", "20261128", "--artifacts", str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=600,
@@ -148,3 +148,14 @@ def test_bounded_fuzz_run_finds_nothing(tmp_path):
     assert {r["harness"] for r in results} == set(TARGETS)
     assert done.returncode == 0, [r for r in results if not r["ok"]]
     assert all(r["runs"] for r in results)
+
+
+def test_a_number_with_a_huge_exponent_is_quarantined_not_a_crash():
+    """Found by the JSON fuzzer: ``1e6666555…`` raised decimal.InvalidOperation out of ijson."""
+    import io
+
+    from intake.parsers.json_rows import iter_json_rows
+
+    data = b'[{"a": [{"a":1e666655555555555555555555555555555555555555555555555555555555555555555555555555555}]}]'
+    rows = list(iter_json_rows(io.BytesIO(data), "seizures"))
+    assert rows and all(r.error is not None and r.error[0] == "malformed_row" for r in rows)
