@@ -91,8 +91,14 @@ def record_event(
     return event
 
 
-def load_overlay(session: Session) -> list[OverlayEvent]:
-    rows = session.scalars(select(LegalStatusEvent).order_by(LegalStatusEvent.id)).all()
+def load_overlay(session: Session, *, recorded_by: dt.date | None = None) -> list[OverlayEvent]:
+    """The legal-status events as the engine's overlay; with ``recorded_by``, only those recorded on or
+    before that day (an evidence pack reproduced as at a date)."""
+    stmt = select(LegalStatusEvent).order_by(LegalStatusEvent.id)
+    if recorded_by is not None:
+        cutoff = dt.datetime.combine(recorded_by + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+        stmt = stmt.where(LegalStatusEvent.recorded_at < cutoff)
+    rows = session.scalars(stmt).all()
     return [
         OverlayEvent(
             id=r.id,

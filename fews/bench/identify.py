@@ -172,18 +172,10 @@ def bench_identify(*, quick: bool = False) -> Iterator[dict[str, Any]]:
             print(f"note: matchms baseline skipped: {str(exc)[-200:]}", file=sys.stderr)
     n = fews["queries"]
     extra = {"library_spectra": fews["library"], "verdicts": fews["verdicts"]}
-    yield from result_rows(
-        "identify",
-        metric="queries_per_second",
-        unit="queries/s",
-        n=n,
-        count_key="queries",
-        fews=fews,
-        base=flash,
-        baseline="ms-entropy FlashEntropySearch (identity + hybrid)",
-        extra=extra,
-    )
+    baselines = [(flash, "ms-entropy FlashEntropySearch (identity + hybrid)")]
     if cosine is not None:
+        baselines.append((cosine, "matchms CosineGreedy (identity: precursor within 0.01 Da)"))
+    for base, label in baselines:
         yield from result_rows(
             "identify",
             metric="queries_per_second",
@@ -191,8 +183,8 @@ def bench_identify(*, quick: bool = False) -> Iterator[dict[str, Any]]:
             n=n,
             count_key="queries",
             fews=fews,
-            base=cosine,
-            baseline="matchms CosineGreedy (identity: precursor within 0.01 Da)",
+            base=base,
+            baseline=label,
             extra=extra,
         )
     yield {

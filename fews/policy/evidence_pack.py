@@ -34,6 +34,7 @@ from chem.errors import InvalidStructure
 from chem.legal import LegalEngine
 from chem.legal.overlay import OverlayEvent
 from fews.detection.family_store import family_label
+from fews.legal_events import load_overlay
 from fews.lookup import find_substance
 from fews.models import (
     Alert,
@@ -45,7 +46,6 @@ from fews.models import (
     HarmReportSubstance,
     IntelFinding,
     IntelReport,
-    LegalStatusEvent,
     PsychoactivityResult,
     Sample,
     Signal,
@@ -131,26 +131,7 @@ def resolve_subject(session: Session, ident: str) -> Subject:
 
 def legal_overlay_as_of(session: Session, as_of: dt.date) -> list[OverlayEvent]:
     """The legal-status events recorded on or before ``as_of`` (Europe/London day), as the engine's overlay."""
-    cutoff = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
-    rows = session.scalars(
-        select(LegalStatusEvent).where(LegalStatusEvent.recorded_at < cutoff).order_by(LegalStatusEvent.id)
-    ).all()
-    return [
-        OverlayEvent(
-            id=r.id,
-            kind=r.kind,
-            effective_date=r.effective_date,
-            instrument=r.instrument,
-            citation=r.citation,
-            inchikey=r.inchikey,
-            stereo_specific=r.stereo_specific,
-            rule_id=r.rule_id,
-            drug_class=r.drug_class,
-            end_date=r.end_date,
-            name=r.note,
-        )
-        for r in rows
-    ]
+    return load_overlay(session, recorded_by=as_of)
 
 
 def _window(first: dt.date | None, last: dt.date) -> dict[str, str | None]:

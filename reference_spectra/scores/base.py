@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 import numpy as np
@@ -9,7 +10,7 @@ import numpy as np
 __all__ = ["BaseSimilarity"]
 
 
-class BaseSimilarity:
+class BaseSimilarity(ABC):
     """A similarity between two centroided spectra given as (n, 2) arrays of m/z and intensity.
 
     Class attributes: ``name`` (the ``--score`` value) and ``score_range`` (0 to 1 for every FEWS score).
@@ -25,8 +26,9 @@ class BaseSimilarity:
             raise ValueError(f"tolerance must be positive, got {tolerance!r}")
         self.tolerance = tolerance
 
+    @abstractmethod
     def pair(self, a: np.ndarray, b: np.ndarray, *, shift: float = 0.0) -> float:
-        raise NotImplementedError
+        """The similarity of ``a`` and ``b`` in ``score_range`` (every score implements it)."""
 
     def matrix(
         self, query: np.ndarray, references: Sequence[np.ndarray], *, shifts: Sequence[float] | None = None
