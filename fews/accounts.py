@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fews import audit
+from fews import audit, web_sessions
 from fews.access import ROLES
 from fews.models import ApiToken, User, utcnow
 
@@ -27,6 +27,7 @@ __all__ = [
     "revoke_token",
     "hash_token",
     "get_user",
+    "set_active",
 ]
 
 MIN_PASSWORD_LENGTH = 12
@@ -96,6 +97,25 @@ def set_password(session: Session, user: User, password: str, *, actor: str, via
     audit.record(
         session, actor=actor, via=via, action="user.set_password", object_type="user", object_id=user.id, content=None
     )
+    web_sessions.end_all(session, user.id, reason="password_reset", actor=actor, via=via)
+
+
+def set_active(session: Session, user: User, active: bool, *, actor: str, via: str = "cli") -> None:
+    """Deactivate (a leaver: sign-in, sessions and API tokens stop at once) or reactivate an account."""
+    if user.active == active:
+        return
+    user.active = active
+    audit.record(
+        session,
+        actor=actor,
+        via=via,
+        action="user.activate" if active else "user.deactivate",
+        object_type="user",
+        object_id=user.id,
+        content=None,
+    )
+    if not active:
+        web_sessions.end_all(session, user.id, reason="deactivated", actor=actor, via=via)
 
 
 def check_password(user: User, password: str) -> bool:

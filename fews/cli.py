@@ -10,6 +10,7 @@ import getpass
 import logging
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -344,6 +345,58 @@ def users_list(rt: Runtime, fmt: str) -> None:
             fmt,
             sys.stdout,
         )
+
+
+def _account_change(rt: Runtime, username: str, as_user: str | None, change: Callable[[Any, Any, str], Any]) -> Any:
+    """Apply ``change(session, user, actor)`` to an existing account, as an admin (audited)."""
+    from fews.accounts import get_user
+
+    actor = acting_user(rt, as_user, "manage_users")
+    with session_scope(rt.factory) as s:
+        user = get_user(s, username)
+        if user is None:
+            raise UsageFailure(f"no user {username!r}")
+        return change(s, user, actor)
+
+
+@users.command("deactivate")
+@click.argument("name")
+@click.option("--as", "as_user", default=None, metavar="USERNAME", help="an admin account (audited)")
+@with_runtime
+def users_deactivate(rt: Runtime, name: str, as_user: str | None) -> None:
+    """Deactivate an account: sign-in, its web sessions and its API tokens stop at once."""
+    from fews.accounts import set_active
+
+    if as_user == name:
+        raise UsageFailure("you cannot deactivate your own account")
+    _account_change(rt, name, as_user, lambda s, u, actor: set_active(s, u, False, actor=actor))
+    click.echo(to_json({"username": name, "active": False}))
+
+
+@users.command("activate")
+@click.argument("name")
+@click.option("--as", "as_user", default=None, metavar="USERNAME", help="an admin account (audited)")
+@with_runtime
+def users_activate(rt: Runtime, name: str, as_user: str | None) -> None:
+    """Reactivate a deactivated account."""
+    from fews.accounts import set_active
+
+    _account_change(rt, name, as_user, lambda s, u, actor: set_active(s, u, True, actor=actor))
+    click.echo(to_json({"username": name, "active": True}))
+
+
+@users.command("end-sessions")
+@click.argument("name")
+@click.option("--as", "as_user", default=None, metavar="USERNAME", help="an admin account (audited)")
+@with_runtime
+def users_end_sessions(rt: Runtime, name: str, as_user: str | None) -> None:
+    """Sign a user out of every browser session (a lost laptop, a suspected stolen cookie)."""
+    from fews import web_sessions
+
+    ended = _account_change(
+        rt, name, as_user, lambda s, u, actor: web_sessions.end_all(s, u.id, reason="ended_by_admin", actor=actor)
+    )
+    click.echo(to_json({"username": name, "sessions_ended": ended}))
 
 
 @cli.group()

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import socket
 import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -21,6 +19,7 @@ from sqlalchemy.orm import Session
 from fews import audit
 from fews.db import dialect_name, session_scope
 from fews.models import JobRun, utcnow
+from fews.processes import process_gone, process_label
 from fews.runtime import Runtime
 
 __all__ = ["JOBS", "build_scheduler", "run_job", "run_named_job", "run_all_once", "run_scheduler", "last_heartbeat"]
@@ -95,10 +94,22 @@ def job_detect_after_intake(rt: Runtime, session: Session) -> str:
 
 def job_purge_retention(rt: Runtime, session: Session) -> str:
     """Purge case-level fields past their retention age (``fews.retention``, ``FEWS_RETENTION_*``); audited."""
+    from fews import web_sessions
     from fews.retention import RetentionSettings, purge
 
     report = purge(rt.factory, RetentionSettings.from_env())
-    return "; ".join(f"{name}: {n} purged" for name, n in report.purged.items())
+    with session_scope(rt.factory) as s:
+        sessions = web_sessions.prune(s)
+    parts = [f"{name}: {n} purged" for name, n in report.purged.items()]
+    return "; ".join([*parts, f"web sessions: {sessions} deleted"])
+
+
+def job_abandon_stale_batches(rt: Runtime, session: Session) -> str:
+    """Mark intake batches whose process died ``abandoned`` (``intake.batches``)."""
+    from intake.batches import abandon_stale
+
+    dead = abandon_stale(rt.factory)
+    return f"{len(dead)} batch(es) abandoned" + (f": {', '.join(map(str, dead))}" if dead else "")
 
 
 JOBS: dict[str, tuple[Callable[[Runtime, Session], str], dict[str, Any]]] = {
@@ -109,6 +120,7 @@ JOBS: dict[str, tuple[Callable[[Runtime, Session], str], dict[str, Any]]] = {
     "detect": (job_detect, {"trigger": "cron", "hour": 1, "minute": 0}),
     "detect_after_intake": (job_detect_after_intake, {"trigger": "interval", "minutes": 10}),
     "purge_retention": (job_purge_retention, {"trigger": "cron", "hour": 3, "minute": 0}),
+    "abandon_stale_batches": (job_abandon_stale_batches, {"trigger": "interval", "minutes": 10}),
 }
 
 
@@ -117,20 +129,6 @@ def _try_lock(session: Session, name: str) -> bool:
         return True  # SQLite: one machine, BEGIN IMMEDIATE serialises writers
     key = zlib.crc32(f"fews-job:{name}".encode())
     return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}).scalar())
-
-
-def _process_gone(host: str) -> bool:
-    """True when ``host`` (``hostname:pid``) names a process on this machine that no longer exists."""
-    hostname, _, pid = host.rpartition(":")
-    if hostname != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
 
 
 def _abandon_dead_runs(rt: Runtime, name: str, run_id: int, *, lock_held: bool) -> None:
@@ -143,7 +141,7 @@ def _abandon_dead_runs(rt: Runtime, name: str, run_id: int, *, lock_held: bool) 
         rows = s.execute(
             select(JobRun.id, JobRun.host).where(JobRun.job == name, JobRun.status == "running", JobRun.id != run_id)
         ).all()
-        dead = [pk for pk, host in rows if lock_held or _process_gone(host)]
+        dead = [pk for pk, host in rows if lock_held or process_gone(host)]
         if dead:
             s.execute(
                 update(JobRun)
@@ -155,7 +153,7 @@ def _abandon_dead_runs(rt: Runtime, name: str, run_id: int, *, lock_held: bool) 
 
 def run_job(rt: Runtime, name: str) -> dict[str, Any]:
     fn, _ = JOBS[name]
-    host = f"{socket.gethostname()}:{os.getpid()}"
+    host = process_label()
     with session_scope(rt.factory) as s:
         run = JobRun(job=name, host=host, status="running")
         s.add(run)

@@ -376,7 +376,11 @@ class FamilyParams:
     core_members
         Founding members whose shared features and MCS define the family name and core.
     mcs_timeout
-        Seconds allowed to RDKit FMCS for the core of the founding members.
+        Seconds allowed to RDKit FMCS for the core of the founding members. FMCS's limit is wall-clock
+        time, so a search near the limit would finish on an idle machine and time out on a busy one
+        (giving a different core): the limit is far above what real founders need (the slowest seen,
+        three nitazenes, ~1 s on a loaded 2-core machine), and a timed-out search falls back to the
+        first founder's scaffold.
     """
 
     threshold: float = 0.40
@@ -384,7 +388,7 @@ class FamilyParams:
     min_scaffold_rings: int = 2
     max_representatives: int = 16
     core_members: int = 3
-    mcs_timeout: int = 1
+    mcs_timeout: int = 10
 
     def __post_init__(self) -> None:
         for name in ("threshold", "scaffold_threshold"):

@@ -12,7 +12,7 @@ from fews.models.ops import JobRun, SchedulerJob
 from fews.models.seizure import Component, Sample
 from fews.models.spectra import SpectrumIdentification
 from fews.models.substance import NameResolutionCache, Substance, SubstanceName
-from fews.models.users import ApiToken, User
+from fews.models.users import ApiToken, User, WebSession
 
 __all__ = [
     "Alert",
@@ -48,5 +48,6 @@ __all__ = [
     "SubstanceName",
     "SubstanceFingerprint",
     "User",
+    "WebSession",
     "utcnow",
 ]

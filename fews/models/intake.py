@@ -23,7 +23,9 @@ class IntakeBatch(Base):
     file_format: Mapped[str] = mapped_column(String(10))
     provider: Mapped[str | None] = mapped_column(String(200))
     submitted_by: Mapped[str] = mapped_column(String(120))
-    status: Mapped[str] = mapped_column(String(20), default="running")  # running | complete | failed
+    # running | complete | failed | abandoned (its process stopped before it finished: fews.stale_batches)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    host: Mapped[str | None] = mapped_column(String(200))  # hostname:pid of the ingesting process
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[dt.datetime | None] = mapped_column(index=True)  # newest batch: detection, /metrics
     rows: Mapped[int] = mapped_column(default=0)

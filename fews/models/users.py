@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fews.models.base import Base, utcnow
 
-__all__ = ["User", "ApiToken"]
+__all__ = ["User", "ApiToken", "WebSession"]
 
 
 class User(Base):
@@ -45,3 +45,24 @@ class ApiToken(Base):
     last_used_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class WebSession(Base):
+    """One signed-in browser session, held on the server so that signing out (or an administrator)
+    can end it: the signed cookie carries a random id whose SHA-256 is stored here, never the id."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)  # absolute end, whatever the activity
+    ended_at: Mapped[dt.datetime | None]
+    # signed_out | ended_by_user | ended_by_admin | deactivated | password_reset
+    ended_reason: Mapped[str | None] = mapped_column(String(40))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+    user: Mapped[User] = relationship()

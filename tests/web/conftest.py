@@ -31,6 +31,15 @@ def csrf_token(html: str) -> str:
     return m.group(1)
 
 
+def signed_in(app, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    """A new test client (a browser of its own) signed in through the login form as ``username``."""
+    client = app.test_client()
+    token = csrf_token(client.get("/auth/login").get_data(as_text=True))
+    resp = client.post("/auth/login", data={"username": username, "password": password, "csrf_token": token})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    return client
+
+
 class AuthActions:
     def __init__(self, client, runtime):  # type: ignore[no-untyped-def]
         self.client = client

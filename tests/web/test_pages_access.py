@@ -31,6 +31,9 @@ OTHER_AREAS: dict[str, tuple[int, Any]] = {
     "/": (302, 302),
     "/auth/login": (200, 302),
     "/auth/logout": (302, 302),
+    "/auth/account": (302, 200),  # one's own account: every signed-in role
+    "/auth/account/password": (302, 200),
+    "/auth/account/sessions/end": (302, 302),
     "/feeds/<token>.atom": (404, 404),
     "/feeds/<token>.json": (404, 404),
     "/feeds/<token>.cap.xml": (404, 404),
@@ -129,8 +132,10 @@ def test_every_route_for_every_role(world_app):  # type: ignore[no-untyped-def]
         for rule in rules:
             method = "GET" if "GET" in rule.methods else "POST"
             url = _url(rule, world)
-            if rule.endpoint == "auth.logout":
-                continue  # would end this role's session; tested in test_auth
+            if rule.endpoint == "auth.logout" or (
+                rule.endpoint == "admin.end_sessions" and role is not ANON and allowed(role, "manage_users")
+            ):
+                continue  # would end this role's own session (the world's user is the admin): test_sessions
             status = client.open(url, method=method).status_code
             want = _expected(app, rule, role)
             if status not in want:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from fews.access import ROLES, allowed
-from tests.web.conftest import PASSWORD, csrf_token
+from tests.web.conftest import csrf_token, signed_in
 from tests.web.pages_world import build_pages_world
 from web import create_app
 from web.ui.access import page_access
@@ -33,12 +33,7 @@ def _role_for(app: Any, rule: Any) -> str | None:
 
 
 def _signed_in(app: Any, role: str | None) -> Any:
-    client = app.test_client()
-    if role is not None:
-        token = csrf_token(client.get("/auth/login").get_data(as_text=True))
-        resp = client.post("/auth/login", data={"username": role, "password": PASSWORD, "csrf_token": token})
-        assert resp.status_code == 302
-    return client
+    return app.test_client() if role is None else signed_in(app, role)
 
 
 def test_every_form_post_needs_the_csrf_token(world_app):  # type: ignore[no-untyped-def]

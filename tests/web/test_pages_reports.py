@@ -15,7 +15,7 @@ from alerts.metrics import INTERVALS
 from intake.pipeline import Ingestor, london_today
 from tests.alerts.conftest import TODAY
 from tests.builders import ReportBuilder
-from tests.web.conftest import PASSWORD, csrf_token
+from tests.web.conftest import signed_in
 from tests.web.pages_world import build_pages_world
 from web import create_app
 
@@ -31,15 +31,6 @@ def reports_app(runtime, tmp_path):  # type: ignore[no-untyped-def]
     app.extensions["fews_engine"].dispose()
 
 
-def _client(app, role):  # type: ignore[no-untyped-def]
-    client = app.test_client()
-    token = csrf_token(client.get("/auth/login").get_data(as_text=True))
-    assert (
-        client.post("/auth/login", data={"username": role, "password": PASSWORD, "csrf_token": token}).status_code
-        == 302
-    )
-    return client
-
 
 def _lead_json(client):  # type: ignore[no-untyped-def]
     resp = client.get("/reports/lead-times?format=json")
@@ -50,7 +41,7 @@ def _lead_json(client):  # type: ignore[no-untyped-def]
 
 def test_lead_times_match_the_hand_checked_dates(reports_app):  # type: ignore[no-untyped-def]
     world, app = reports_app
-    client = _client(app, "clinical_network_reviewer")
+    client = signed_in(app, "clinical_network_reviewer")
     doc = _lead_json(client)
     clinical = next(a for a in doc["alerts"] if a["alert"] == f"A{world.ids['clinical_alert']}")
     agreed = london_today()  # the world agrees and issues the clinical alert when it is built
@@ -74,8 +65,8 @@ def test_lead_times_match_the_hand_checked_dates(reports_app):  # type: ignore[n
 def test_lead_times_cover_only_the_alerts_a_role_may_see(reports_app):  # type: ignore[no-untyped-def]
     world, app = reports_app
     draft = f"A{world.ids['draft_alert']}"
-    analyst = {a["alert"] for a in _lead_json(_client(app, "intelligence_analyst"))["alerts"]}
-    officer = {a["alert"] for a in _lead_json(_client(app, "enforcement_subscriber"))["alerts"]}
+    analyst = {a["alert"] for a in _lead_json(signed_in(app, "intelligence_analyst"))["alerts"]}
+    officer = {a["alert"] for a in _lead_json(signed_in(app, "enforcement_subscriber"))["alerts"]}
     assert draft in analyst  # the analyst issues enforcement alerts, so reviews the draft
     assert draft not in officer  # a draft never reaches subscribers
     assert f"A{world.ids['enforcement_alert']}" in officer
@@ -83,7 +74,7 @@ def test_lead_times_cover_only_the_alerts_a_role_may_see(reports_app):  # type: 
 
 def test_lead_times_csv_has_the_export_columns(reports_app):  # type: ignore[no-untyped-def]
     world, app = reports_app
-    resp = _client(app, "clinical_network_reviewer").get("/reports/lead-times?format=csv")
+    resp = signed_in(app, "clinical_network_reviewer").get("/reports/lead-times?format=csv")
     assert resp.mimetype == "text/csv"
     reader = csv.DictReader(io.StringIO(resp.get_data(as_text=True)))
     assert reader.fieldnames is not None
@@ -97,7 +88,7 @@ def test_lead_times_csv_has_the_export_columns(reports_app):  # type: ignore[no-
 )
 def test_lead_time_chart_per_interval(reports_app, interval):  # type: ignore[no-untyped-def]
     _, app = reports_app
-    resp = _client(app, "clinical_network_reviewer").get(f"/reports/lead-times?interval={interval}")
+    resp = signed_in(app, "clinical_network_reviewer").get(f"/reports/lead-times?interval={interval}")
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert f'<option value="{interval}" selected>' in html
@@ -120,7 +111,7 @@ def _welsh_report(world, tmp_path):  # type: ignore[no-untyped-def]
 def test_psa_review_windows_and_breakdowns(reports_app, tmp_path):  # type: ignore[no-untyped-def]
     world, app = reports_app
     _welsh_report(world, tmp_path)
-    client = _client(app, "home_office_policy")
+    client = signed_in(app, "home_office_policy")
     # 13 weeks either side of 7 September 2026: isotonitazene seized 10 and 24 Aug (before) and 7 Sep, 21 Sep,
     # 5 Oct (after); N-ethylhexedrone twice in Cardiff in October and Lab A's mephedrone in November (after)
     query = "/reports/psa-review?date=2026-09-07&weeks=13"
@@ -150,7 +141,7 @@ def test_psa_review_windows_and_breakdowns(reports_app, tmp_path):  # type: igno
 
 def test_psa_review_defaults_and_bad_options(reports_app):  # type: ignore[no-untyped-def]
     _, app = reports_app
-    client = _client(app, "acmd_advisor")
+    client = signed_in(app, "acmd_advisor")
     assert "Before and after 2016-05-26" in client.get("/reports/psa-review").get_data(as_text=True)
     html = client.get("/reports/psa-review?date=26/05/2016&weeks=7").get_data(as_text=True)
     assert "The date must be YYYY-MM-DD" in html and "The window must be one of" in html
@@ -162,7 +153,7 @@ def test_psa_review_defaults_and_bad_options(reports_app):  # type: ignore[no-un
 )
 def test_psa_review_is_for_evidence_pack_readers(reports_app, role, status):  # type: ignore[no-untyped-def]
     _, app = reports_app
-    client = _client(app, role)
+    client = signed_in(app, role)
     assert client.get("/reports/psa-review").status_code == status
     index = client.get("/reports").get_data(as_text=True)
     assert ("/reports/psa-review" in index) == (status == 200)

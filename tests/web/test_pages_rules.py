@@ -15,7 +15,7 @@ from chem.legal import LegalEngine, load_rules
 from fews.legal_events import load_overlay
 from fews.models import AuditEvent, LegalStatusEvent
 from tests.alerts.conftest import N_ETHYLHEXEDRONE
-from tests.web.conftest import PASSWORD, csrf_token
+from tests.web.conftest import csrf_token, signed_in
 from tests.web.pages_world import build_pages_world
 from web import create_app
 
@@ -30,15 +30,6 @@ def rules_app(runtime, tmp_path):  # type: ignore[no-untyped-def]
     app.extensions["fews_engine"].dispose()
 
 
-def _client(app, role):  # type: ignore[no-untyped-def]
-    client = app.test_client()
-    token = csrf_token(client.get("/auth/login").get_data(as_text=True))
-    assert (
-        client.post("/auth/login", data={"username": role, "password": PASSWORD, "csrf_token": token}).status_code
-        == 302
-    )
-    return client
-
 
 def _listed(html: str) -> set[str]:
     return {m.replace("%28", "(").replace("%29", ")") for m in re.findall(r'href="/rules/([^"/]+)"', html)} - {"events"}
@@ -46,7 +37,7 @@ def _listed(html: str) -> set[str]:
 
 def test_every_shipped_rule_is_listed(rules_app):  # type: ignore[no-untyped-def]
     _, app = rules_app
-    html = _client(app, "enforcement_subscriber").get("/rules").get_data(as_text=True)
+    html = signed_in(app, "enforcement_subscriber").get("/rules").get_data(as_text=True)
     shipped = load_rules()
     assert _listed(html) == {r.id for r in shipped.rules}
     assert shipped.version in html
@@ -64,7 +55,7 @@ def test_every_shipped_rule_is_listed(rules_app):  # type: ignore[no-untyped-def
 )
 def test_filters(rules_app, query, expect_in, expect_out):  # type: ignore[no-untyped-def]
     _, app = rules_app
-    resp = _client(app, "forensic_chemist").get("/rules", query_string=query)
+    resp = signed_in(app, "forensic_chemist").get("/rules", query_string=query)
     assert resp.status_code == 200
     listed = _listed(resp.get_data(as_text=True))
     assert expect_in in listed and expect_out not in listed
@@ -72,7 +63,7 @@ def test_filters(rules_app, query, expect_in, expect_out):  # type: ignore[no-un
 
 def test_partial_filter_and_bad_date(rules_app):  # type: ignore[no-untyped-def]
     _, app = rules_app
-    client = _client(app, "acmd_advisor")
+    client = signed_in(app, "acmd_advisor")
     partial = _listed(client.get("/rules?partial=y").get_data(as_text=True))
     assert partial == {r.id for r in load_rules().rules if r.partial}
     assert client.get("/rules?in_force_on=1.1.2020").status_code == 400
@@ -80,7 +71,7 @@ def test_partial_filter_and_bad_date(rules_app):  # type: ignore[no-untyped-def]
 
 def test_rule_page_shows_statutory_text_and_citation(rules_app):  # type: ignore[no-untyped-def]
     _, app = rules_app
-    client = _client(app, "clinical_reporter")
+    client = signed_in(app, "clinical_reporter")
     html = client.get(f"/rules/{CATHINONES}").get_data(as_text=True)
     assert "structurally derived from 2-amino-1-phenyl-1-propanone" in html
     assert "https://www.legislation.gov.uk/uksi/2010/1207/made" in html
@@ -90,7 +81,7 @@ def test_rule_page_shows_statutory_text_and_citation(rules_app):  # type: ignore
 
 def test_rules_csv(rules_app):  # type: ignore[no-untyped-def]
     _, app = rules_app
-    resp = _client(app, "auditor").get("/rules?kind=generic&format=csv")
+    resp = signed_in(app, "auditor").get("/rules?kind=generic&format=csv")
     rows = list(csv.DictReader(io.StringIO(resp.get_data(as_text=True))))
     assert {r["kind"] for r in rows} == {"generic"}
     assert next(r for r in rows if r["id"] == CATHINONES)["in_force"] == "2010-04-16"
@@ -103,7 +94,7 @@ def _post_event(client, **data):  # type: ignore[no-untyped-def]
 
 def test_policy_adds_a_named_substance_and_decisions_follow(rules_app):  # type: ignore[no-untyped-def]
     world, app = rules_app
-    client = _client(app, "home_office_policy")
+    client = signed_in(app, "home_office_policy")
     resp = _post_event(
         client,
         kind="add_named",
@@ -129,7 +120,7 @@ def test_policy_adds_a_named_substance_and_decisions_follow(rules_app):  # type:
 
 def test_admin_ends_a_shipped_rule_and_the_list_shows_the_amendment(rules_app):  # type: ignore[no-untyped-def]
     _, app = rules_app
-    client = _client(app, "admin")
+    client = signed_in(app, "admin")
     resp = _post_event(
         client,
         kind="end_rule",
@@ -158,7 +149,7 @@ def test_admin_ends_a_shipped_rule_and_the_list_shows_the_amendment(rules_app): 
 )
 def test_bad_events_are_refused_with_a_reason(rules_app, data, message):  # type: ignore[no-untyped-def]
     world, app = rules_app
-    client = _client(app, "home_office_policy")
+    client = signed_in(app, "home_office_policy")
     base = {"effective_date": "2026-12-01", "instrument": "SI 2026/1", "citation": "art. 2"}
     resp = _post_event(client, **(base | data))
     assert resp.status_code == 400
@@ -169,7 +160,7 @@ def test_bad_events_are_refused_with_a_reason(rules_app, data, message):  # type
 
 def test_only_record_legal_event_holders_get_the_form(rules_app):  # type: ignore[no-untyped-def]
     _, app = rules_app
-    officer = _client(app, "enforcement_subscriber")
+    officer = signed_in(app, "enforcement_subscriber")
     assert 'action="/rules/events/add"' not in officer.get("/rules/events").get_data(as_text=True)
     token = csrf_token(officer.get("/rules").get_data(as_text=True))
     resp = officer.post(

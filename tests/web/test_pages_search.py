@@ -16,7 +16,7 @@ from fews.models import Substance
 from fews.structure_search import structure_search
 from tests.alerts.conftest import N_ETHYLHEXEDRONE
 from tests.builders import ISOTONITAZENE, MEPHEDRONE
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import signed_in
 from tests.web.pages_world import build_pages_world
 from web import create_app
 
@@ -36,20 +36,13 @@ def search_app(runtime, tmp_path):  # type: ignore[no-untyped-def]
     app.extensions["fews_engine"].dispose()
 
 
-def _client(app, role="enforcement_subscriber"):  # type: ignore[no-untyped-def]
-    client = app.test_client()
-    from tests.web.conftest import csrf_token
-
-    token = csrf_token(client.get("/auth/login").get_data(as_text=True))
-    assert (
-        client.post("/auth/login", data={"username": role, "password": PASSWORD, "csrf_token": token}).status_code
-        == 302
-    )
-    return client
-
 
 def _result_ids(html: str) -> list[int]:
     return [int(m) for m in re.findall(r'href="/substances/S(\d+)"', html)]
+
+
+def _client(app, role="enforcement_subscriber"):  # type: ignore[no-untyped-def]
+    return signed_in(app, role)
 
 
 def test_search_by_name_shows_family_legal_status_and_depiction(search_app):  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from fews.db import session_scope
 from fews.models import AuditEvent, Family, HarmReport, Sample
 from tests.alerts.conftest import CASE_SENTINEL, FREE_TEXT_SENTINEL
 from tests.builders import MEPHEDRONE
-from tests.web.conftest import PASSWORD, csrf_token
+from tests.web.conftest import csrf_token, signed_in
 from tests.web.pages_world import CLINICAL_RESPONSE, build_pages_world
 from web import create_app
 
@@ -25,15 +25,6 @@ def world_app(runtime, tmp_path):  # type: ignore[no-untyped-def]
     yield world, app
     app.extensions["fews_engine"].dispose()
 
-
-def signed_in(app, role):  # type: ignore[no-untyped-def]
-    client = app.test_client()
-    token = csrf_token(client.get("/auth/login").get_data(as_text=True))
-    assert (
-        client.post("/auth/login", data={"username": role, "password": PASSWORD, "csrf_token": token}).status_code
-        == 302
-    )
-    return client
 
 
 def test_chemist_submits_a_two_component_seizure(world_app, runtime):  # type: ignore[no-untyped-def]

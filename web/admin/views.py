@@ -4,9 +4,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import select
 
-from fews import audit
+from fews import audit, web_sessions
 from fews.access import allowed
-from fews.accounts import AccountError, create_token, create_user, revoke_token, set_password
+from fews.accounts import AccountError, create_token, create_user, revoke_token, set_active, set_password
 from fews.models import ApiToken, AuditEvent, QuarantineItem, User
 from intake.pipeline import quarantine_query, retry_quarantined
 from web.admin import bp
@@ -63,8 +63,47 @@ def user(user_id: int):  # type: ignore[no-untyped-def]
     row = _user_or_404(user_id)
     tokens = list(db().scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)))
     return render_template(
-        "admin/user.html", user=row, tokens=tokens, password=PasswordForm(), token=TokenForm(), action=ActionForm()
+        "admin/user.html",
+        user=row,
+        tokens=tokens,
+        sessions=web_sessions.live_sessions(db(), user_id),
+        password=PasswordForm(),
+        token=TokenForm(),
+        action=ActionForm(),
     )
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+@requires_page("manage_users")
+def end_sessions(user_id: int):  # type: ignore[no-untyped-def]
+    """Sign the user out everywhere (a lost laptop, a suspected stolen cookie)."""
+    _user_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    with write_session() as s:
+        n = web_sessions.end_all(s, user_id, reason="ended_by_admin", actor=current_user.username, via="web")
+    flash(f"{n} session{'s' if n != 1 else ''} ended.", "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@requires_page("manage_users")
+def set_active_view(user_id: int):  # type: ignore[no-untyped-def]
+    """Deactivate a leaver (sign-in, sessions and API tokens stop at once) or reactivate an account."""
+    _user_or_404(user_id)
+    form = ActionForm()
+    wanted = request.form.get("active")
+    if not form.validate_on_submit() or wanted not in {"0", "1"}:
+        abort(400)
+    if user_id == current_user.id and wanted == "0":
+        flash("You cannot deactivate your own account.", "error")
+        return redirect(url_for("admin.user", user_id=user_id))
+    with write_session() as s:
+        row = s.get(User, user_id)
+        assert row is not None
+        set_active(s, row, wanted == "1", actor=current_user.username, via="web")
+    flash("Account reactivated." if wanted == "1" else "Account deactivated; its sessions have ended.", "success")
+    return redirect(url_for("admin.user", user_id=user_id))
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 
 from fews.models import Component, Family, Sample, Substance, SubstanceLegalStatus
 from intake.pipeline import london_today
+from web import legal_cache
 from web.api.lookup import public_pk, substance_or_404
 from web.api.pagination import keyset_page
 from web.api.policy import requires
 from web.api.schemas import LegalDecisionSchema, ListArgs, TimelineItemSchema, page_schema
-from web.api.services import legal_engine
 from web.database import db
 
 __all__ = ["blp", "substance_summary"]
@@ -140,7 +140,6 @@ def show_substance(args: dict[str, Any], ident: str) -> dict[str, Any]:
     s = db()
     sub = substance_or_404(s, ident)
     day: dt.date = args["as_of"] or london_today()
-    engine = legal_engine()
     family = s.get(Family, sub.family_id) if sub.family_id else None
     rec = substance_summary(sub, _stored([sub.id]).get(sub.id))
     rec |= {
@@ -148,8 +147,9 @@ def show_substance(args: dict[str, Any], ident: str) -> dict[str, Any]:
         "family_name": family.name if family is not None else None,
         "legal": {
             "as_of": day,
-            "now": engine.classify(sub.smiles, day, ident=sub.public_id),
-            "timeline": engine.timeline(sub.smiles, end=day),
+            # the pages' per-engine cache: a timeline runs the rules at every change date (~1 s)
+            "now": legal_cache.decision(sub.smiles, day, ident=sub.public_id),
+            "timeline": legal_cache.timeline(sub.smiles, day),
         },
         "first_detections": _first_detections(sub.id),
     }

@@ -9,9 +9,9 @@ from flask import abort, render_template, request
 from fews.browse import family_list, family_page_data
 from fews.models import Signal
 from intake.pipeline import london_today
+from web import legal_cache as legal
 from web.database import db
 from web.families import bp
-from web.substances import legal
 from web.ui import requires_page
 from web.ui.charts import ChartPoint, bar_chart, week_range
 from web.ui.privacy import harm_table, sees_small_harm_counts

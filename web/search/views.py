@@ -11,11 +11,11 @@ from fews.browse import substance_list
 from fews.lookup import find_substance
 from fews.structure_search import SubstanceHit, match_atoms, structure_search, substance_hits
 from intake.pipeline import london_today
+from web import legal_cache as legal
 from web.database import db
 from web.search import bp
 from web.search.forms import SEARCH_BY, SearchForm
 from web.search.index import substance_index
-from web.substances import legal
 from web.ui import requires_page
 from web.ui.tables import csv_response, wants_csv
 

@@ -15,8 +15,9 @@ from fews.lookup import find_substance
 from fews.models import Component, PsychoactivityResult, Sample, Signal, SpectrumIdentification, Substance
 from fews.pages import substance_page_data
 from intake.pipeline import london_today
+from web import legal_cache as legal
 from web.database import db
-from web.substances import bp, legal, spectra
+from web.substances import bp, spectra
 from web.ui import requires_page, signed_in_principal
 from web.ui.cache import page_cached
 from web.ui.case_audit import audit_case_read

@@ -1,4 +1,4 @@
-"""Legal decisions for pages: the API's per-process engine (with the database's overlay), with a small
+"""Legal decisions for pages and the API: the per-process engine (with the database's overlay), with a small
 per-engine cache so a busy substance page does not re-run the rules on every view."""
 
 from __future__ import annotations
