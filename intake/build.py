@@ -8,12 +8,12 @@ from typing import Any
 
 from chem.errors import InvalidStructure
 from chem.names import NameResolution
-from chem.standardise import StandardiseCache, StandardStructure
+from chem.standardise import StandardStructure
 from fews import vocab
 from intake.kinds import KindSpec
 from intake.prepared import Prepared, PreparedChild, hash_row
 from intake.records import Record
-from intake.sold_as import assess_sold_as
+from intake.sold_as import SoldAsVerdict, StructureSource, assess_sold_as
 from intake.validation.issues import Issue, warn
 from intake.validation.steps import CheckedRow
 
@@ -24,15 +24,33 @@ class BuildContext:
     def __init__(
         self,
         *,
-        structures: StandardiseCache,
+        structures: StructureSource,
         names: dict[str, NameResolution],
         sold_as_lookup: Callable[[str], NameResolution | None],
         security_marking: str,
+        sold_as_memo: dict[tuple[Any, ...], SoldAsVerdict] | None = None,
     ):
         self.structures = structures
         self.names = names
         self.sold_as_lookup = sold_as_lookup
         self.security_marking = security_marking
+        self.sold_as_memo = sold_as_memo if sold_as_memo is not None else {}
+
+    def sold_as(self, label: str | None, found: list[tuple[str, StandardStructure | None]]) -> SoldAsVerdict:
+        """:func:`assess_sold_as`, memoised by the label and the names and identities found (the
+        verdict depends on nothing else; the same products and mixtures come back all the time)."""
+        key = (label, *[(name, s.inchikey_nostereo if s is not None else None) for name, s in found])
+        memo = self.sold_as_memo
+        verdict = memo.get(key)
+        if verdict is None:
+            verdict = assess_sold_as(label, found, self.sold_as_lookup, self.structures)
+            if len(memo) >= SOLD_AS_MEMO_MAX:
+                memo.clear()
+            memo[key] = verdict
+        return verdict
+
+
+SOLD_AS_MEMO_MAX = 20_000
 
 
 def _area_code(text: str | None) -> str | None:
@@ -75,8 +93,11 @@ def _resolve(
 
 def _extra(row: CheckedRow, spec: KindSpec) -> dict[str, Any]:
     data = row.raw.data
-    unknown = data.keys() - spec.known_fields
-    return {k: data[k] for k in sorted(unknown) if data[k] is not None} if unknown else {}
+    known = spec.known_fields
+    if known.issuperset(data):
+        return {}
+    unknown = data.keys() - known
+    return {k: data[k] for k in sorted(unknown) if data[k] is not None}
 
 
 def _warn_dicts(issues: list[Issue], line: int | str) -> list[dict[str, Any]]:
@@ -110,19 +131,22 @@ def _build_children(
     column values with ``values_for``, hash it; collect every row's warnings once."""
     warnings: list[dict[str, Any]] = []
     children: list[PreparedChild] = []
+    row_fields, name_field = spec.row_fields, spec.name_field
     for r in rows:
-        warnings.extend(_warn_dicts(r.warnings, r.raw.line))
+        raw = r.raw
+        if r.issues:  # an accepted row's issues are all warnings
+            warnings.extend(_warn_dicts(r.warnings, raw.line))
         if not has_child(r):
             continue
         extra_warn: list[Issue] = []
-        structure, resolution, label = _resolve(r, ctx, extra_warn, spec.name_field)
-        warnings.extend(_warn_dicts(extra_warn, r.raw.line))
+        structure, resolution, label = _resolve(r, ctx, extra_warn, name_field)
+        if extra_warn:
+            warnings.extend(_warn_dicts(extra_warn, raw.line))
         values, name = values_for(r, structure, resolution, label)
         values["position"] = len(children)
-        values["extra"] = _extra(r, spec)
-        row_hash = hash_row(spec.row_fields, r.raw.data, values["extra"])
-        children.append(PreparedChild(values, row_hash, structure, name, r.raw.line))
-    return children, _dedupe(warnings)
+        values["extra"] = extra = _extra(r, spec)
+        children.append(PreparedChild(values, hash_row(row_fields, raw.data, extra), structure, name, raw.line))
+    return children, _dedupe(warnings) if warnings else warnings
 
 
 def _prepared(
@@ -204,7 +228,7 @@ def build_seizure(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: Buil
         for c in children
         if c.values["role"] in ("active", "unknown", None)
     ]
-    verdict = assess_sold_as(d.get("product_as_sold"), found, ctx.sold_as_lookup, ctx.structures)
+    verdict = ctx.sold_as(d.get("product_as_sold"), found)
     local_code = _area_code(d.get("local_area"))
     if d.get("local_area") and local_code is None:
         warnings.append(
@@ -277,7 +301,7 @@ def build_intel(rec: Record, rows: list[CheckedRow], spec: KindSpec, ctx: BuildC
     stream = first.codes.get("stream")
     term = vocab.load("intel_streams").lookup(stream) if stream else None
     grade = term.attrs.get("evidence_grade") if term is not None else None
-    verdict = assess_sold_as(d.get("sold_as"), found, ctx.sold_as_lookup, ctx.structures) if found else None
+    verdict = ctx.sold_as(d.get("sold_as"), found) if found else None
     extra = {k: d.get(k) for k in ("sample_code", "price_gbp", "url_or_market", "notes") if d.get(k) is not None}
     header = {
         "provider": rec.provider,

@@ -32,7 +32,9 @@ from fews import audit
 from fews.config import Config
 from fews.db import session_scope
 from fews.models import Component, IntakeBatch, QuarantineItem, Sample, utcnow
+from fews.processes import process_label
 from fews.substances import SubstanceRegistry
+from intake.batches import BatchLiveness
 from intake.kinds import KindSpec, get_kind
 from intake.parsers import FileError, RawRow, detect_format, iter_rows
 from intake.prepare import ChunkPreparer, PreparedChunk
@@ -123,6 +125,7 @@ class Ingestor:
             chunk_rows=config.intake_chunk_rows,
         )
         self.worker_stats: dict[str, Any] | None = None  # figures of the last file's worker process, if any
+        self._liveness: BatchLiveness | None = None  # held while a batch runs (intake.batches)
 
     @property
     def vctx(self) -> ValidationContext:
@@ -131,6 +134,15 @@ class Ingestor:
 
     # -- batches -------------------------------------------------------------------------------------
     def _open_batch(self, source_name: str, fmt: str, digest: str | None, provider: str | None) -> int:
+        try:
+            return self._insert_batch(source_name, fmt, digest, provider)
+        except BaseException:
+            if self._liveness is not None:
+                self._liveness.release()
+                self._liveness = None
+            raise
+
+    def _insert_batch(self, source_name: str, fmt: str, digest: str | None, provider: str | None) -> int:
         with session_scope(self.factory) as s:
             batch = IntakeBatch(
                 kind=self.spec.name,
@@ -140,11 +152,14 @@ class Ingestor:
                 provider=provider,
                 submitted_by=self.actor,
                 status="running",
+                host=process_label(),
                 pipeline_version=PIPELINE_VERSION,
                 reasons={},
             )
             s.add(batch)
             s.flush()
+            # proof of life from before the row is visible to others until the batch closes (intake.batches)
+            self._liveness = BatchLiveness(s, batch.id)
             audit.record(
                 s,
                 actor=self.actor,
@@ -157,21 +172,26 @@ class Ingestor:
             return batch.id
 
     def _close_batch(self, summary: IngestSummary, *, error: str | None = None) -> None:
-        with session_scope(self.factory) as s:
-            batch = s.get(IntakeBatch, summary.batch_id)
-            assert batch is not None
-            batch.status = "failed" if error else "complete"
-            batch.error = error
-            batch.completed_at = utcnow()
-            audit.record(
-                s,
-                actor=self.actor,
-                via=self.via,
-                action="intake.batch.finish",
-                object_type="intake_batch",
-                object_id=batch.id,
-                content=summary.as_dict(),
-            )
+        try:
+            with session_scope(self.factory) as s:
+                batch = s.get(IntakeBatch, summary.batch_id)
+                assert batch is not None
+                batch.status = "failed" if error else "complete"
+                batch.error = error
+                batch.completed_at = utcnow()
+                audit.record(
+                    s,
+                    actor=self.actor,
+                    via=self.via,
+                    action="intake.batch.finish",
+                    object_type="intake_batch",
+                    object_id=batch.id,
+                    content=summary.as_dict(),
+                )
+        finally:
+            liveness, self._liveness = self._liveness, None
+            if liveness is not None:
+                liveness.release()
 
     # -- public entry points ----------------------------------------------------------------------------
     def ingest_file(
@@ -390,12 +410,19 @@ def _fewer_gc_passes() -> Iterator[None]:
     """Intake allocates many short-lived dicts and keeps few; with the default thresholds the cyclic
     garbage collector runs every 700 allocations and scans the whole heap often (about 20% of the
     time). Raise the youngest generation's threshold while ingesting, then restore it; a full
-    collection every ``FULL_GC_EVERY_CHUNKS`` chunks keeps memory flat on long files."""
+    collection every ``FULL_GC_EVERY_CHUNKS`` chunks keeps memory flat on long files.
+
+    The objects that exist when intake starts (modules, vocabularies, the chemistry toolkit's
+    wrappers: most of the heap) are set aside with :func:`gc.freeze` meanwhile, so those
+    collections scan only what intake made; :func:`gc.unfreeze` hands them back afterwards. Both
+    only change which objects a collection looks at, never what is freed."""
     before = gc.get_threshold()
     gc.set_threshold(max(before[0], 50_000), before[1], max(before[2], 50))
+    gc.freeze()
     try:
         yield
     finally:
+        gc.unfreeze()
         gc.set_threshold(*before)
 
 

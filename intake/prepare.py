@@ -20,6 +20,7 @@ from intake.prepared import Prepared
 from intake.quarantine import Rejected
 from intake.records import Record, group_records
 from intake.resolve import NameResolver
+from intake.sold_as import SoldAsVerdict
 from intake.store import column_overflow
 from intake.validation.issues import reject
 from intake.validation.steps import CheckedRow, ValidationContext, check_row
@@ -63,7 +64,8 @@ class ChunkPreparer:
         self.resolver = resolver
         self.security_marking = security_marking
         self.chunk_rows = chunk_rows
-        self.vctx = ValidationContext(today=today, structures=structures)
+        self.vctx = ValidationContext(today=today, structures=structures, table=resolver.table)
+        self._sold_as_memo: dict[tuple[object, ...], SoldAsVerdict] = {}  # kept across chunks
 
     def chunks(self, rows: Iterable[RawRow], provider: str | None) -> Iterator[list[Record]]:
         """Group rows into records and records into chunks of about ``chunk_rows`` rows."""
@@ -119,10 +121,11 @@ class ChunkPreparer:
         names = {c.pending_name for _, cs in valid for c in cs if c.pending_name}
         resolutions = self.resolver.resolve(names) if names else {}
         bctx = BuildContext(
-            structures=self.structures,
+            structures=self.vctx,
             names=resolutions,
             sold_as_lookup=self.sold_as_lookup,
             security_marking=self.security_marking,
+            sold_as_memo=self._sold_as_memo,
         )
         spec = self.spec
         prepared = []

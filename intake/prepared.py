@@ -40,7 +40,7 @@ def hash_row(
 
     The fast path for intake rows, whose values are all text or empty.
     """
-    parts = [data.get(f) or "\x00" for f in fields]
+    parts = [value or "\x00" for value in map(data.get, fields)]
     if provider is not None:
         parts.append(provider)
     if extra:

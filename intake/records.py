@@ -30,18 +30,15 @@ class Record:
         return self.key if self.key is not None else f"line:{self.rows[0].line}"
 
 
-def _provider(row: RawRow, default: str) -> str:
-    value = row.data.get("provider")
-    return value if value else default
-
-
 def group_records(rows: Iterable[RawRow], spec: KindSpec, *, default_provider: str | None) -> Iterator[Record]:
     default = default_provider or UNSPECIFIED_PROVIDER
     current: Record | None = None
     current_gid: tuple[object, ...] | None = None
+    key_field = spec.key_field
     for row in rows:
-        provider = _provider(row, default)
-        key = row.data.get(spec.key_field)
+        data = row.data
+        provider = data.get("provider") or default
+        key = data.get(key_field)
         gid: tuple[object, ...] | None
         if row.group is not None:
             gid = ("group", row.group)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from chem.errors import InvalidStructure
 from chem.names import NameResolution
-from chem.standardise import StandardiseCache, StandardStructure
+from chem.standardise import StandardStructure
 
-__all__ = ["SoldAsVerdict", "assess_sold_as"]
+__all__ = ["SoldAsVerdict", "StructureSource", "assess_sold_as"]
 
 _FORM_WORDS = re.compile(
     r"\b(tablets?|pills?|powder|crystals?|capsules?|caps|liquid|paper|blotters?|vape|e-liquid|resin|bags?|wraps?)\b",
@@ -38,11 +39,18 @@ def _lookup(label: str, lookup: Callable[[str], NameResolution | None]) -> NameR
     return res
 
 
+class StructureSource(Protocol):
+    """Where standardised structures come from: a :class:`StandardiseCache` or anything with its
+    ``get`` (intake's validation context)."""
+
+    def get(self, smiles: str) -> StandardStructure: ...
+
+
 def assess_sold_as(
     label: str | None,
     found: Sequence[tuple[str, StandardStructure | None]],
     lookup: Callable[[str], NameResolution | None],
-    cache: StandardiseCache,
+    cache: StructureSource,
 ) -> SoldAsVerdict:
     """``found`` holds (display name, structure or None) of the active/unknown components."""
     if not label:

@@ -9,6 +9,7 @@ batch. Writes are Core ``executemany`` inserts, so a chunk of thousands of rows 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +62,7 @@ class StoreCounts:
     stored_ids: list[int] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Existing:
     pk: int
     version: int
@@ -168,23 +169,26 @@ def store_prepared(
         return counts
     existing = _existing(session, m, items)
     new_parents: list[tuple[Prepared, dict[str, Any]]] = []
+    new_keys: list[tuple[str, str]] = []
     merges: list[tuple[_Existing, Prepared]] = []
-    superseded_keys: set[tuple[str, str]] = set()
     pending: dict[tuple[str, str], dict[str, Any]] = {}  # parents to insert, by key
+    has_child = m.child is not None
     for p in items:
-        ex = existing.get((p.provider, p.key))
-        if ex is not None and ex.header_sha256 == p.header_sha256 and set(p.row_hashes) <= ex.row_hashes:
-            counts.duplicates += p.nrows
-            continue
-        if ex is not None and m.child is not None and ex.batch_id == batch_id and ex.header_sha256 == p.header_sha256:
-            merges.append((ex, p))
-            ex.row_hashes.update(p.row_hashes)
-            counts.accepted += p.nrows
-            continue
+        key = (p.provider, p.key)
+        ex = existing.get(key)
+        row_hashes = p.row_hashes
         version = 1
         if ex is not None:
+            if ex.header_sha256 == p.header_sha256 and ex.row_hashes.issuperset(row_hashes):
+                counts.duplicates += p.nrows
+                continue
+            if has_child and ex.batch_id == batch_id and ex.header_sha256 == p.header_sha256:
+                merges.append((ex, p))
+                ex.row_hashes.update(row_hashes)
+                counts.accepted += p.nrows
+                continue
             if ex.pk == -1:  # the version being replaced was itself added earlier in this chunk
-                pending[(p.provider, p.key)]["is_current"] = False
+                pending[key]["is_current"] = False
             else:
                 session.execute(update(m.parent).where(m.parent.id == ex.pk).values(is_current=False))
             version = ex.version + 1
@@ -199,12 +203,10 @@ def store_prepared(
             submitted_by=submitted_by,
         )
         new_parents.append((p, values))
-        pending[(p.provider, p.key)] = values
-        superseded_keys.add((p.provider, p.key))
+        new_keys.append(key)
+        pending[key] = values
         # a later record with the same key in this chunk compares with this version
-        existing[(p.provider, p.key)] = _Existing(
-            -1, version, p.header_sha256, batch_id, set(p.row_hashes), len(p.children)
-        )
+        existing[key] = _Existing(-1, version, p.header_sha256, batch_id, set(row_hashes), len(p.children))
     substance_ids = _ensure_substances_in_key_order(
         session, registry, [p for p, _ in new_parents] + [p for _, p in merges]
     )
@@ -223,22 +225,22 @@ def store_prepared(
             v["created_at"] = now
         bulk_insert(session, table, [v for _, v in new_parents])
         counts.stored_ids = pks
-        for (p, _), pk in zip(new_parents, pks, strict=True):
-            existing[(p.provider, p.key)].pk = pk
+        for key, pk in zip(new_keys, pks, strict=True):
+            existing[key].pk = pk
     firsts: dict[int, tuple[dt.date, int, str | None]] = {}
     if m.child is not None:
         child_rows: list[dict[str, Any]] = []
         fk = m.child_fk or ""
         seizures = kind == "seizures"
+        add_row = child_rows.append
 
         def add_children(parent_pk: int, p: Prepared, offset: int) -> None:
-            for i, c in enumerate(p.children):
-                sid = substance_ids[c.structure.inchikey_nostereo] if c.structure is not None else None
-                row = dict(c.values, position=offset + i, row_sha256=c.row_sha256, substance_id=sid)
-                row[fk] = parent_pk
-                child_rows.append(row)
+            day: dt.date = p.header["seizure_date"] if seizures else dt.date.min
+            for i, c in enumerate(p.children, start=offset):
+                structure = c.structure
+                sid = substance_ids[structure.inchikey_nostereo] if structure is not None else None
+                add_row(dict(c.values, position=i, row_sha256=c.row_sha256, substance_id=sid, **{fk: parent_pk}))
                 if seizures and sid is not None:
-                    day = p.header["seizure_date"]
                     first = firsts.get(sid)
                     if first is None or day < first[0]:
                         firsts[sid] = (day, parent_pk, c.values.get("identification_level"))
@@ -253,8 +255,8 @@ def store_prepared(
             bulk_insert(session, m.child.__table__, child_rows)
     if kind == "seizures":
         _first_detections(session, firsts)
-    if superseded_keys:
-        _supersede_quarantine(session, kind, superseded_keys)
+    if new_keys:
+        _supersede_quarantine(session, kind, set(new_keys))
     return counts
 
 
@@ -264,18 +266,37 @@ def column_overflow(kind: str, prepared: Prepared) -> tuple[str, int, int] | Non
     SQLite stores any length, PostgreSQL refuses the whole chunk (``StringDataRightTruncation``),
     so such a record is quarantined before it is stored, on both engines alike.
     """
-    m = MODELS[kind]
-    tables = [(m.parent.__table__, [prepared.header])]
-    if m.child is not None:
-        tables.append((m.child.__table__, [c.values for c in prepared.children]))
-    for table, rows in tables:
+    parent_limits, child_limits = _string_limits(kind)
+    tables = [(parent_limits, [prepared.header])]
+    if child_limits is not None:
+        tables.append((child_limits, [c.values for c in prepared.children]))
+    for limits, rows in tables:
         for values in rows:
-            for name, value in values.items():
-                column = table.c.get(name)
-                limit = getattr(column.type, "length", None) if column is not None else None
-                if limit and isinstance(value, str) and len(value) > limit:
-                    return name, len(value), limit
+            for name, limit in limits:  # the common case: only the bounded columns, no overflow
+                value = values.get(name)
+                if isinstance(value, str) and len(value) > limit:
+                    return _first_overflow(dict(limits), values)
     return None
+
+
+def _first_overflow(limits: dict[str, int], values: dict[str, Any]) -> tuple[str, int, int]:
+    """The first over-long value in ``values``' own order (the one the quarantine reason names)."""
+    for name, value in values.items():
+        limit = limits.get(name)
+        if limit and isinstance(value, str) and len(value) > limit:
+            return name, len(value), limit
+    raise AssertionError("no over-long value")  # the caller found one
+
+
+@functools.cache
+def _string_limits(kind: str) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...] | None]:
+    """(column, length) of every ``String(n)`` column of the kind's parent and child tables."""
+
+    def limits(table: Any) -> tuple[tuple[str, int], ...]:
+        return tuple((c.key, c.type.length) for c in table.columns if getattr(c.type, "length", None))
+
+    m = MODELS[kind]
+    return limits(m.parent.__table__), (limits(m.child.__table__) if m.child is not None else None)
 
 
 def _link_samples(session: Session, values: list[dict[str, Any]]) -> None:

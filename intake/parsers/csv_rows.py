@@ -57,10 +57,11 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
-def _has_surrogates(values: list[str]) -> bool:
-    """True when a value holds bytes that were not UTF-8 (kept as lone surrogates)."""
+def _has_surrogates(text: str) -> bool:
+    """True when ``text`` (a row's values joined) holds bytes that were not UTF-8 (kept as lone
+    surrogates)."""
     try:
-        "".join(values).encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:
         return True
     return False
@@ -101,11 +102,12 @@ def iter_csv_rows(source: str | os.PathLike[str] | IO[bytes]) -> Iterator[RawRow
                 detail = f"the file cannot be decoded after line {reader.line_num} ({exc.reason}); the rest is unread"
                 yield RawRow(line=reader.line_num + 1, data={}, error=("encoding_error", detail))
                 return
-            if not values or all(not v.strip() for v in values):
-                continue  # blank line
+            joined = "".join(values)
+            if not joined.strip():
+                continue  # blank line (no value holds anything but white space)
             line = reader.line_num
             error: tuple[str, str] | None = None
-            bad_bytes = _has_surrogates(values)
+            bad_bytes = _has_surrogates(joined)
             raw_text = ",".join(_visible(v) for v in values) if bad_bytes or len(values) != width else None
             if bad_bytes:
                 error = ("encoding_error", "the row is not valid UTF-8: save the file as UTF-8 and resubmit")
@@ -113,6 +115,6 @@ def iter_csv_rows(source: str | os.PathLike[str] | IO[bytes]) -> Iterator[RawRow
             elif len(values) != width:
                 error = ("malformed_row", f"the row has {len(values)} fields, the header has {width}")
             data: dict[str, str | None] = {
-                name: value.strip() or None for name, value in zip(header, values, strict=False)
+                name: value or None for name, value in zip(header, map(str.strip, values), strict=False)
             }
             yield RawRow(line=line, data=data, error=error, raw=raw_text if error else None)

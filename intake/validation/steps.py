@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chem.errors import InvalidStructure
+from chem.names import SynonymTable
 from chem.standardise import StandardiseCache, StandardStructure, standardise_molblock
 from fews import vocab
 from intake.kinds import KindSpec
@@ -31,6 +32,47 @@ EARLIEST_DATE = dt.date(1950, 1, 1)
 class ValidationContext:
     today: dt.date
     structures: StandardiseCache
+    # the synonym table whose substance targets are standardised in its own cache (see structure())
+    table: SynonymTable | None = None
+    _memo: dict[str, StandardStructure | InvalidStructure] = field(default_factory=dict, repr=False, compare=False)
+    _targets: frozenset[str] | None = field(default=None, repr=False, compare=False)
+
+    def structure(self, smiles: str) -> StandardStructure:
+        """The standardised structure of ``smiles``; raises :class:`InvalidStructure`.
+
+        A plain-dict memo sits in front: the same few hundred SMILES come back on every row, and
+        the shared cache's lock and LRU bookkeeping cost more than the look-up. A SMILES that is
+        a substance target of ``table`` is standardised by the table (``structure_for``, the same
+        ``standardise_smiles`` call), which keeps it for the synonym index that naming new
+        substances builds, instead of standardising it twice.
+        """
+        memo = self._memo
+        found = memo.get(smiles)
+        if found is None:
+            try:
+                found = self._standardise(smiles)
+            except InvalidStructure as exc:
+                found = exc.with_traceback(None)  # keep no frames alive in the memo
+            if len(memo) >= _STRUCTURE_MEMO_MAX:
+                memo.clear()
+            memo[smiles] = found
+        if isinstance(found, InvalidStructure):
+            raise InvalidStructure(found.input, reason=found.reason, code=found.code)
+        return found
+
+    get = structure  # so that it can stand in for a StandardiseCache
+
+    def _standardise(self, smiles: str) -> StandardStructure:
+        table = self.table
+        if table is not None and self.structures.tautomer:
+            if self._targets is None:
+                self._targets = frozenset(s.target for s in table if s.maps_to == "substance")
+            if smiles in self._targets:
+                return table.structure_for(smiles)
+        return self.structures.get(smiles)
+
+
+_STRUCTURE_MEMO_MAX = 10_000
 
 
 @dataclass(slots=True)
@@ -82,6 +124,26 @@ def parse_iso_date(text: str) -> dt.date:
         raise ValueError(f"{text!r} is not a real calendar date") from None
 
 
+_DATES: dict[str, dt.date | str] = {}  # text -> date, or the reason it is not one
+_DATES_MAX = 20_000
+
+
+def _parsed_date(text: str) -> dt.date | str:
+    """:func:`parse_iso_date` of ``text``, or its error message; memoised (dates repeat in a file)."""
+    try:
+        return _DATES[text]
+    except KeyError:
+        pass
+    try:
+        out: dt.date | str = parse_iso_date(text)
+    except ValueError as exc:
+        out = str(exc)
+    if len(_DATES) >= _DATES_MAX:
+        _DATES.clear()
+    _DATES[text] = out
+    return out
+
+
 def step_dates(row: CheckedRow, spec: KindSpec, ctx: ValidationContext) -> list[Issue]:
     issues: list[Issue] = []
     data = row.raw.data
@@ -90,10 +152,9 @@ def step_dates(row: CheckedRow, spec: KindSpec, ctx: ValidationContext) -> list[
         if not text:
             row.values[rule.field] = None
             continue
-        try:
-            value = parse_iso_date(text)
-        except ValueError as exc:
-            issues.append(reject("bad_date", "dates", rule.field, str(exc)))
+        value = _parsed_date(text)
+        if isinstance(value, str):
+            issues.append(reject("bad_date", "dates", rule.field, value))
             continue
         if value < EARLIEST_DATE:
             issues.append(reject("bad_date", "dates", rule.field, f"{text} is before {EARLIEST_DATE}"))
@@ -215,7 +276,7 @@ def step_structure(row: CheckedRow, spec: KindSpec, ctx: ValidationContext) -> l
     smiles = data.get(spec.smiles_field) if spec.smiles_field else None
     try:
         if smiles:
-            row.structure = ctx.structures.get(smiles)
+            row.structure = ctx.structure(smiles)
             return []
         if block:
             row.structure = standardise_molblock(block)
@@ -245,10 +306,15 @@ STEP_ORDER: tuple[str, ...] = ("parse", "required", "dates", "jurisdiction", "vo
 def check_row(raw: RawRow, spec: KindSpec, ctx: ValidationContext) -> CheckedRow:
     """Run the chain on one row; stop at the first rejecting step."""
     row = CheckedRow(raw=raw)
-    for name in STEP_ORDER:
-        found = STEPS[name](row, spec, ctx)
+    for step in _chain(STEP_ORDER):
+        found = step(row, spec, ctx)
         if found:
             row.issues.extend(found)
             if any(i.reject for i in found):
                 break
     return row
+
+
+@functools.lru_cache(maxsize=4)
+def _chain(order: tuple[str, ...]) -> tuple[Step, ...]:
+    return tuple(STEPS[name] for name in order)

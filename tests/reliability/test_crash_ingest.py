@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from fews.db import make_engine, make_session_factory
 from fews.models import Component, IntakeBatch, QuarantineItem, Sample
+from intake.batches import abandon_stale
 from tests.reliability.conftest import STRUCTURES, fews_command, kill_when, run_fews, start
 
 N_SAMPLES = 3000
@@ -100,6 +101,10 @@ def test_killed_ingest_resumes_and_stores_every_row_exactly_once(database_url, f
             # samples are atomic: every stored sample has all its components, never half of them
             per_sample = s.execute(select(Component.sample_pk, func.count()).group_by(Component.sample_pk)).all()
             assert {n for _, n in per_sample} == {COMPONENTS}
+        # their processes are gone: the stale-batch job marks both abandoned (proven dead, not guessed)
+        assert abandon_stale(factory) == [b.id for b in batches]
+        with factory() as s:
+            assert set(s.scalars(select(IntakeBatch.status))) == {"abandoned"}
 
         done = run_fews(env, "ingest", "seizures", str(path), "--no-progress")
         assert done.returncode == 1, done.stderr  # 1: finished, some rows quarantined
