@@ -24,6 +24,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, joinedload
@@ -137,16 +138,15 @@ def end(session: Session, session_id: int, *, reason: str, actor: str, via: str 
     return bool(done)
 
 
+def _not_ended(user_id: int, now: dt.datetime) -> tuple[Any, ...]:
+    """A user's sessions neither ended nor past their absolute end (idle time is checked in Python)."""
+    return (WebSession.user_id == user_id, WebSession.ended_at.is_(None), WebSession.expires_at > now)
+
+
 def end_all(session: Session, user_id: int, *, reason: str, actor: str, via: str = "cli") -> int:
     """End every live session of a user (password reset, deactivation, "sign out everywhere")."""
     now = utcnow()
-    ids = list(
-        session.scalars(
-            select(WebSession.id).where(
-                WebSession.user_id == user_id, WebSession.ended_at.is_(None), WebSession.expires_at > now
-            )
-        )
-    )
+    ids = list(session.scalars(select(WebSession.id).where(*_not_ended(user_id, now))))
     if ids:
         session.execute(update(WebSession).where(WebSession.id.in_(ids)).values(ended_at=now, ended_reason=reason))
     audit.record(
@@ -164,11 +164,7 @@ def end_all(session: Session, user_id: int, *, reason: str, actor: str, via: str
 def live_sessions(session: Session, user_id: int, *, now: dt.datetime | None = None) -> list[WebSession]:
     """A user's sessions that are still valid, newest first."""
     now = now or utcnow()
-    rows = session.scalars(
-        select(WebSession)
-        .where(WebSession.user_id == user_id, WebSession.ended_at.is_(None), WebSession.expires_at > now)
-        .order_by(WebSession.id.desc())
-    )
+    rows = session.scalars(select(WebSession).where(*_not_ended(user_id, now)).order_by(WebSession.id.desc()))
     return [r for r in rows if now - r.last_seen_at < IDLE]
 
 

@@ -23,22 +23,27 @@ def _dead_pid_label() -> str:
     return f"{socket.gethostname()}:{proc.pid}"
 
 
+def _running_batch(kind: str, source: str) -> IntakeBatch:
+    """A batch left ``running`` by a process that no longer exists."""
+    return IntakeBatch(
+        kind=kind,
+        source_name=source,
+        file_format="csv",
+        submitted_by="tester",
+        status="running",
+        host=_dead_pid_label(),
+        pipeline_version="test",
+        reasons={},
+    )
+
+
 def test_a_running_batch_of_a_live_process_is_left_alone_and_a_dead_ones_is_abandoned(runtime):
     ingestor = Ingestor(runtime.factory, runtime.config, "seizures", actor="tester")
     live = ingestor._open_batch("live.csv", "csv", None, "lab")  # this process, still inside the batch
     with session_scope(runtime.factory) as s:
         row = s.get(IntakeBatch, live)
         assert row is not None and row.status == "running" and row.host == process_label()
-        dead = IntakeBatch(
-            kind="seizures",
-            source_name="killed.csv",
-            file_format="csv",
-            submitted_by="tester",
-            status="running",
-            host=_dead_pid_label(),
-            pipeline_version="test",
-            reasons={},
-        )
+        dead = _running_batch("seizures", "killed.csv")
         s.add(dead)
         s.flush()
         dead_id = dead.id
@@ -70,17 +75,6 @@ def test_a_finished_batch_releases_its_proof_of_life(runtime, tmp_path):
 
 def test_the_scheduler_job_abandons_stale_batches(runtime):
     with session_scope(runtime.factory) as s:
-        s.add(
-            IntakeBatch(
-                kind="reports",
-                source_name="r.csv",
-                file_format="csv",
-                submitted_by="tester",
-                status="running",
-                host=_dead_pid_label(),
-                pipeline_version="test",
-                reasons={},
-            )
-        )
+        s.add(_running_batch("reports", "r.csv"))
     result = run_job(runtime, "abandon_stale_batches")
     assert result["status"] == "ok" and result["detail"].startswith("1 batch(es) abandoned")
