@@ -357,6 +357,19 @@ class SynonymTable:
                 self._structures[target] = structure
         return structure
 
+    def seed_structures(self, structures: dict[str, StandardStructure]) -> int:
+        """Take precomputed structures of substance targets (see :mod:`chem.synonym_structures`).
+
+        Only entries whose key is a substance target of this table are kept; returns how many.
+        They must come from :func:`chem.standardise.standardise_smiles` under the running
+        pipeline and RDKit, which :func:`chem.synonym_structures.load` checks.
+        """
+        targets = {s.target for s in self._rows if s.maps_to == "substance"}
+        kept = {target: structure for target, structure in structures.items() if target in targets}
+        with self._lock:
+            self._structures.update(kept)
+        return len(kept)
+
     def names_for(self, inchikey_nostereo: str) -> list[Synonym]:
         """All synonyms of the substance with this stereo-free InChIKey, in table order.
 
@@ -394,8 +407,12 @@ class SynonymTable:
 
 @cache
 def _default_table() -> SynonymTable:
+    from chem import synonym_structures
+
     text = files("chem").joinpath("data", "synonyms.csv").read_text(encoding="utf-8")
-    return SynonymTable._from_lines(io.StringIO(text, newline=""), origin="chem/data/synonyms.csv")
+    table = SynonymTable._from_lines(io.StringIO(text, newline=""), origin="chem/data/synonyms.csv")
+    table.seed_structures(synonym_structures.load())
+    return table
 
 
 # --- OPSIN ---------------------------------------------------------------------------------------------

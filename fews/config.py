@@ -70,7 +70,7 @@ class Config:
     security_marking: str = DEFAULT_MARKING
     timezone: str = "Europe/London"
     intake_chunk_rows: int = 2000
-    intake_worker: str = "off"  # prepare large files in a worker process: auto | on | off (intake/prepare_worker.py)
+    intake_worker: str = "auto"  # prepare large files in a worker process: auto | on | off (intake/prepare_worker.py)
     use_opsin: bool = True
     clinical_jurisdictions: tuple[str, ...] = ("england",)
     enforcement_jurisdictions: tuple[str, ...] = ("england", "wales")
@@ -116,7 +116,7 @@ def load_config(*, instance_path: str | os.PathLike[str] | None = None, database
         security_marking=os.environ.get("FEWS_SECURITY_MARKING", DEFAULT_MARKING),
         timezone=os.environ.get("FEWS_TIMEZONE", "Europe/London"),
         intake_chunk_rows=_int("FEWS_INTAKE_CHUNK_ROWS", 2000),
-        intake_worker=_choice("FEWS_INTAKE_WORKER", "off", ("auto", "on", "off")),
+        intake_worker=_choice("FEWS_INTAKE_WORKER", "auto", ("auto", "on", "off")),
         use_opsin=_bool("FEWS_USE_OPSIN", True),
         clinical_jurisdictions=_list("FEWS_CLINICAL_JURISDICTIONS", ("england",)),
         enforcement_jurisdictions=_list("FEWS_ENFORCEMENT_JURISDICTIONS", ("england", "wales")),

@@ -216,7 +216,10 @@ def test_no_worker_for_in_memory_sqlite_or_small_files(tmp_path):
     assert prepare_worker.worker_wanted("on", big, "sqlite:///x.db")
     assert not prepare_worker.worker_wanted("off", big, "sqlite:///x.db")
     assert not prepare_worker.worker_wanted("on", big, None)
-    assert prepare_worker.worker_wanted("auto", big, "sqlite:///x.db") == prepare_worker.spare_cpu()
+    assert not prepare_worker.worker_wanted("auto", big, "sqlite:///x.db")  # too small to pay off
+    huge = tmp_path / "huge.csv"
+    huge.write_bytes(b"x" * prepare_worker.AUTO_MIN_FILE_BYTES)
+    assert prepare_worker.worker_wanted("auto", huge, "sqlite:///x.db") == prepare_worker.spare_cpu()
     with pytest.raises(ValueError, match="auto, on or off"):
         prepare_worker.worker_wanted("sometimes", big, "sqlite:///x.db")
 
