@@ -107,13 +107,16 @@ def install_request_ids(app: Any) -> None:
 
     access = logging.getLogger("fews.access_log")
 
-    @app.before_request
     def _assign_request_id() -> None:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         rid = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         g.request_id = rid
         g.request_started = time.perf_counter()
         g.request_id_token = _request_id.set(rid)
+
+    # first of the app-wide hooks: a hook registered earlier that refuses the request (the CSRF check,
+    # sign-in and password-change redirects) must not leave it without an id and an access-log line
+    app.before_request_funcs.setdefault(None, []).insert(0, _assign_request_id)
 
     @app.after_request
     def _log_request(response):  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.cookiejar
+import importlib.util
 import json
 import os
 import re
@@ -226,92 +227,138 @@ def _signed_in_cookies(base: str, n: int) -> list[str]:
     return cookies
 
 
+GUNICORN_THREADS = 4
+
+
+def _start_server(folder: Path, url: str, env: dict[str, str], server: str, port: int) -> subprocess.Popen[bytes]:
+    """``waitress`` (one process, 4 threads: ``fews serve``) or ``gunicorn`` (one worker per CPU, 4 threads each:
+    the deployment in the README), serving the bench database; the log goes to a file, never an unread pipe:
+    under load waitress logs a "task queue depth" line per queued request, and a full pipe would block the
+    server's threads mid-request."""
+    if server == "waitress":
+        argv = [sys.executable, "-m", "fews.bench.web", "serve", url, str(folder / "instance"), str(port)]
+    else:
+        if importlib.util.find_spec("gunicorn") is None:
+            raise RuntimeError("gunicorn is not installed: pip install '.[bench]'")
+        argv = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(_cpus())]
+        argv += ["--threads", str(GUNICORN_THREADS), "--worker-class", "gthread", "fews.wsgi:app"]
+        env = dict(env, FEWS_DATABASE_URL=url, FEWS_INSTANCE_PATH=str(folder / "instance"))
+    with open(folder / f"{server}.log", "ab") as log:
+        return subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=log)
+
+
+def _cpus() -> int:
+    return max(os.cpu_count() or 1, 1)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def _warm(base: str, pages: dict[str, str], cookies: list[str]) -> None:
+    """A few requests per page (legal engine, templates, caches), as a running server has had; each must be
+    the signed-in page."""
+    no_redirects = urllib.request.build_opener(NoRedirect())
+    for path in pages.values():
+        for cookie in cookies[: max(3, 2 * _cpus())]:  # reach every gunicorn worker
+            req = urllib.request.Request(base + path, headers={"Cookie": cookie, "User-Agent": USER_AGENT})
+            with no_redirects.open(req, timeout=60) as resp:  # a redirect (to sign in) raises HTTPError
+                body = resp.read()
+                signed = b"Sign out" in body or path.startswith("/api/")
+                if resp.status != 200 or not signed:
+                    raise RuntimeError(f"{path} did not answer 200 for the signed-in user")
+
+
+def _figures(
+    name: str, label: str, res: dict[str, Any], floor: dict[str, Any], common: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
+    if res["not_200"] or res["errors"]:  # wrk counts a 3xx as success: count every non-200
+        raise RuntimeError(
+            f"{name}: {res['not_200']} answers other than 200 (a redirect: sent to sign in), "
+            f"{res['errors']} socket errors ({label})"
+        )
+    common = dict(common, requests=res["requests"], bytes_per_response=res["bytes"] // max(res["requests"], 1))
+    for pct in ("p50", "p95", "p99"):
+        ms = round(res[f"{pct}_us"] / 1000, 1)
+        yield {
+            "benchmark": "web",
+            "metric": f"{name}_{label}_{pct}_latency",
+            "value": ms,
+            "unit": "ms",
+            "baseline": "issue #10 target: 300 ms at p99",
+            "baseline_value": TARGET_P99_MS,
+            "ratio": round(TARGET_P99_MS / ms, 3) if ms else None,
+            **common,
+        }
+    yield {
+        "benchmark": "web",
+        "metric": f"{name}_{label}_throughput",
+        "value": res["requests_per_second"],
+        "unit": "requests/s",
+        "baseline": "/healthz on the same server, saturated",
+        "baseline_value": floor["requests_per_second"],
+        "ratio": round(res["requests_per_second"] / floor["requests_per_second"], 3),
+        **common,
+    }
+
+
 def bench_web(*, quick: bool = False) -> Iterator[dict[str, Any]]:
     """Two load shapes, each with ``USERS`` signed-in users (own accounts, own sessions) on 20 connections:
     ``users`` (each waits ``THINK_MS`` between pages, as people do, only faster) and ``saturation`` (no
-    waiting: 20 requests always in flight, the most the server can take)."""
+    waiting: 20 requests always in flight, the most the server can take), against one waitress process;
+    then ``saturation_gunicorn``: the saturation shape against gunicorn with one worker per CPU (the
+    several-process deployment of the README) on the same database."""
     rows = 20_000 if quick else 100_000
     seconds = 5 if quick else 20
     with tempfile.TemporaryDirectory(prefix="fews-bench-web-") as tmp:
         folder = Path(tmp)
         url, substance_id, written = _build(folder, rows)
-        port = free_port()
         env = dict(os.environ, FEWS_SECRET_KEY=secrets.token_urlsafe(32), FEWS_USE_OPSIN="0")
-        server_log = open(folder / "server.log", "wb")  # noqa: SIM115 (closed in finally)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "fews.bench.web", "serve", url, str(folder / "instance"), str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            # to a file, never an unread pipe: under load waitress logs a "task queue depth" line per
-            # queued request, and a full pipe would block the server's threads mid-request
-            stderr=server_log,
+        pages = {
+            "dashboard": "/dashboard",
+            "substance": f"/substances/S{substance_id}",
+            "substances": "/substances",
+            "api_substance": f"/api/v1/substances/S{substance_id}",
+        }
+        base_common = {"seizure_rows": written, "users": USERS, "connections": USERS, "seconds": seconds}
+        runs = (
+            ("waitress", "waitress, 4 threads, SQLite", ("users", "saturation")),
+            ("gunicorn", f"gunicorn, {_cpus()} workers x {GUNICORN_THREADS} threads, SQLite", ("saturation",)),
         )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(base)
-            cookies = _signed_in_cookies(base, USERS)
-            pages = {
-                "dashboard": "/dashboard",
-                "substance": f"/substances/S{substance_id}",
-                "substances": "/substances",
-                "api_substance": f"/api/v1/substances/S{substance_id}",
-            }
-            no_redirects = urllib.request.build_opener(NoRedirect())
-            for path in pages.values():  # warm the caches (legal engine, templates) as a running server has
-                for cookie in cookies[:3]:
-                    req = urllib.request.Request(base + path, headers={"Cookie": cookie, "User-Agent": USER_AGENT})
-                    with no_redirects.open(req, timeout=60) as resp:  # a redirect (to sign in) raises HTTPError
-                        body = resp.read()
-                        signed = b"Sign out" in body or path.startswith("/api/")
-                        if resp.status != 200 or not signed:
-                            raise RuntimeError(f"{path} did not answer 200 for the signed-in user")
-            shapes = {"users": _lua(folder, cookies, think=THINK_MS), "saturation": _lua(folder, cookies, think=None)}
-            floor = _wrk(f"{base}/healthz", cookies[0], seconds=seconds, connections=USERS, lua=shapes["saturation"])
-            for shape, lua in shapes.items():
-                for name, path in pages.items():
-                    res = _wrk(base + path, cookies[0], seconds=seconds, connections=USERS, lua=lua)
-                    if res["not_200"] or res["errors"]:  # wrk counts a 3xx as success: count every non-200
-                        raise RuntimeError(
-                            f"{path}: {res['not_200']} answers other than 200 (a redirect: sent to sign in), "
-                            f"{res['errors']} socket errors ({shape})"
-                        )
-                    common = {
-                        "seizure_rows": written,
-                        "shape": shape,
-                        "users": USERS,
-                        "connections": USERS,
-                        "think_ms": list(THINK_MS) if shape == "users" else [0, 0],
-                        "seconds": seconds,
-                        "requests": res["requests"],
-                        "bytes_per_response": res["bytes"] // max(res["requests"], 1),
-                        "server": "waitress, 4 threads, SQLite",
-                    }
-                    for pct in ("p50", "p95", "p99"):
-                        ms = round(res[f"{pct}_us"] / 1000, 1)
-                        yield {
-                            "benchmark": "web",
-                            "metric": f"{name}_{shape}_{pct}_latency",
-                            "value": ms,
-                            "unit": "ms",
-                            "baseline": "issue #10 target: 300 ms at p99",
-                            "baseline_value": TARGET_P99_MS,
-                            "ratio": round(TARGET_P99_MS / ms, 3) if ms else None,
-                            **common,
-                        }
-                    yield {
-                        "benchmark": "web",
-                        "metric": f"{name}_{shape}_throughput",
-                        "value": res["requests_per_second"],
-                        "unit": "requests/s",
-                        "baseline": "/healthz on the same server, saturated",
-                        "baseline_value": floor["requests_per_second"],
-                        "ratio": round(res["requests_per_second"] / floor["requests_per_second"], 3),
-                        **common,
-                    }
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            server_log.close()
+        cookies: list[str] = []
+        for server_name, server_label, shape_names in runs:
+            port = free_port()
+            server = _start_server(folder, url, env, server_name, port)
+            base = f"http://127.0.0.1:{port}"
+            try:
+                wait_until_up(base)
+                cookies = cookies or _signed_in_cookies(base, USERS)  # server-side sessions: valid on both servers
+                _warm(base, pages, cookies)
+                shapes = {
+                    "users": _lua(folder, cookies, think=THINK_MS),
+                    "saturation": _lua(folder, cookies, think=None),
+                }
+                measured = []
+                for shape in shape_names:
+                    label = shape if server_name == "waitress" else f"{shape}_{server_name}"
+                    think = list(THINK_MS) if shape == "users" else [0, 0]
+                    common = dict(base_common, shape=label, think_ms=think, server=server_label)
+                    for name, path in pages.items():
+                        res = _wrk(base + path, cookies[0], seconds=seconds, connections=USERS, lua=shapes[shape])
+                        measured.append((name, label, res, common))
+                # the floor last, on the warmed server (measured first it caught the server still settling)
+                floor = _wrk(
+                    f"{base}/healthz", cookies[0], seconds=seconds, connections=USERS, lua=shapes["saturation"]
+                )
+                for name, label, res, common in measured:
+                    yield from _figures(name, label, res, floor, common)
+            finally:
+                _stop(server)
 
 
 def _serve(url: str, instance: str, port: int) -> None:

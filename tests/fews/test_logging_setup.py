@@ -50,6 +50,18 @@ def test_each_request_gets_an_id_on_its_log_lines_and_response(runtime, log_stre
     assert access[0]["route"] == "/healthz" and access[0]["status"] == 200 and access[0]["duration_ms"] >= 0
 
 
+def test_a_request_refused_by_the_csrf_check_has_an_id_and_an_access_line(runtime, log_stream):
+    app = create_app(runtime.config)  # CSRF protection on, as in production
+    install_request_ids(app)
+    refused = app.test_client().post("/auth/login", data={"username": "someone", "password": "x"})
+    app.extensions["fews_engine"].dispose()
+
+    assert refused.status_code == 400
+    rid = refused.headers["X-Request-ID"]
+    access = [r for r in _lines(log_stream) if r["logger"] == "fews.access_log"]
+    assert [(r["request_id"], r["route"], r["status"]) for r in access] == [(rid, "/auth/login", 400)]
+
+
 def test_feed_tokens_in_urls_are_not_logged(runtime, log_stream):
     app = create_app(runtime.config)
     install_request_ids(app)
