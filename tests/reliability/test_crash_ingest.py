@@ -82,17 +82,23 @@ def test_killed_ingest_resumes_and_stores_every_row_exactly_once(database_url, f
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
 
-    def committed_in_newest_batch() -> int:
+    def newest_batch() -> tuple[int, int]:
         with factory() as s:
             newest = s.scalar(select(IntakeBatch).order_by(IntakeBatch.id.desc()).limit(1))
-            return newest.rows if newest is not None else 0
+            return (newest.id, newest.rows) if newest is not None else (0, 0)
+
+    def run_past(previous: int, rows: int) -> bool:  # a batch newer than ``previous`` committed ``rows``
+        newest_id, committed = newest_batch()
+        return newest_id > previous and committed >= rows
 
     try:
-        # two crashes: one early in a first run, one in the middle of the resumed run
+        # two crashes: one early in a first run, one in the middle of the resumed run; each run is
+        # killed on its own batch's progress (the previous run's batch may already be past the threshold)
         for threshold in (3 * CHUNK_ROWS, 4 * CHUNK_ROWS):
+            before = newest_batch()[0]
             proc = start(fews_command("ingest", "seizures", str(path), "--no-progress"), env)
             children.append(proc)
-            kill_when(proc, lambda t=threshold: committed_in_newest_batch() >= t)
+            kill_when(proc, lambda t=threshold, b=before: run_past(b, t))
         with factory() as s:
             batches = s.scalars(select(IntakeBatch).order_by(IntakeBatch.id)).all()
             assert [b.status for b in batches] == ["running", "running"]  # killed: never closed
