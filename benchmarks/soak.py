@@ -663,6 +663,25 @@ def _walk_ids(url: str) -> dict[str, list[Any]]:
     }
 
 
+def _stored(s: Any, key: Any, child_fk: Any, parent_pk: Any, like: str) -> tuple[dict[str, int], set[str]]:
+    """Records of one kind whose key matches ``like`` (versions per key) and their child rows (components
+    or suspected substances), from the database; and the set of stored keys."""
+    from sqlalchemy import func, select
+
+    versions = s.execute(select(key, func.count()).where(key.like(like)).group_by(key)).all()
+    rows = (
+        s.scalar(
+            select(func.count())
+            .select_from(child_fk.class_)
+            .join(parent_pk.class_, parent_pk == child_fk)
+            .where(key.like(like))
+        )
+        or 0
+    )
+    counts = {"records": len(versions), "rows": rows, "twice": sum(1 for _, n in versions if n > 1)}
+    return counts, {k for k, _ in versions}
+
+
 def _check(checks: list[dict[str, Any]], name: str, ok: bool, detail: Any = None) -> None:
     checks.append({"check": name, "ok": bool(ok), **({"detail": detail} if detail is not None else {})})
 
@@ -721,53 +740,20 @@ def accounting(url: str, prefix: str, subs: list[Submission], since: dt.datetime
             _check(checks, "no intake batch left running or failed", unfinished == 0, unfinished or None)
 
             like = f"{prefix}-%"
+            # one current version per record, every good row a component / suspected substance
             stored: dict[str, dict[str, int]] = {}
-            # seizures: one current version per sample, every good row a component
-            versions = s.execute(
-                select(Sample.sample_id, func.count()).where(Sample.sample_id.like(like)).group_by(Sample.sample_id)
-            ).all()
-            components = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(Component)
-                    .join(Sample, Sample.id == Component.sample_pk)
-                    .where(Sample.sample_id.like(like))
-                )
-                or 0
+            stored_keys: dict[str, set[str]] = {}
+            stored["seizures"], stored_keys["seizures"] = _stored(
+                s, Sample.sample_id, Component.sample_pk, Sample.id, like
             )
-            stored["seizures"] = {
-                "records": len(versions),
-                "rows": components,
-                "twice": sum(1 for _, n in versions if n > 1),
-            }
-            versions = s.execute(
-                select(HarmReport.report_id, func.count())
-                .where(HarmReport.report_id.like(like))
-                .group_by(HarmReport.report_id)
-            ).all()
-            substances = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(HarmReportSubstance)
-                    .join(HarmReport, HarmReport.id == HarmReportSubstance.report_pk)
-                    .where(HarmReport.report_id.like(like))
-                )
-                or 0
+            stored["reports"], stored_keys["reports"] = _stored(
+                s, HarmReport.report_id, HarmReportSubstance.report_pk, HarmReport.id, like
             )
-            stored["reports"] = {
-                "records": len(versions),
-                "rows": substances,
-                "twice": sum(1 for _, n in versions if n > 1),
-            }
             quarantine = s.execute(
                 select(QuarantineItem.kind, QuarantineItem.record_key, QuarantineItem.row_count).where(
                     QuarantineItem.record_key.like(like)
                 )
             ).all()
-            stored_keys = {
-                "seizures": set(s.scalars(select(Sample.sample_id).where(Sample.sample_id.like(like)))),
-                "reports": set(s.scalars(select(HarmReport.report_id).where(HarmReport.report_id.like(like)))),
-            }
             runs = s.execute(
                 select(JobRun.job, JobRun.status, func.count())
                 .where(JobRun.started_at >= since)
