@@ -9,13 +9,14 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from fews.access import ROLES
 from fews.accounts import TOKEN_SCOPES
+from web.ui.choices import options
 
 __all__ = ["NewUserForm", "PasswordForm", "TokenForm", "ActionForm"]
 
 
 class NewUserForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=80)])
-    role = SelectField("Role", choices=[(r, r.replace("_", " ")) for r in ROLES], validators=[DataRequired()])
+    role = SelectField("Role", choices=options([(r, r.replace("_", " ")) for r in ROLES]), validators=[DataRequired()])
     organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
     jurisdiction = StringField("Jurisdictions", validators=[Optional(), Length(max=200)])
     password = PasswordField("First password", validators=[DataRequired(), Length(max=1000)])
@@ -36,7 +37,7 @@ class TokenForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.scopes.choices = [(s, s) for s in TOKEN_SCOPES]
+        self.scopes.choices = options([(s, s) for s in TOKEN_SCOPES])
 
 
 class ActionForm(FlaskForm):

@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from web.ui.choices import options
+
 __all__ = ["UpdateForm", "AgreeForm", "IssueForm", "WithdrawForm"]
 
 
@@ -13,7 +15,7 @@ class UpdateForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     summary = TextAreaField("Summary", validators=[DataRequired(), Length(max=10000)])
     recommended_actions = TextAreaField("Recommended actions", validators=[Optional(), Length(max=10000)])
-    level = SelectField("Level", choices=[("info", "Info"), ("warning", "Warning"), ("urgent", "Urgent")])
+    level = SelectField("Level", choices=options([("info", "Info"), ("warning", "Warning"), ("urgent", "Urgent")]))
     review_by = DateField("Review by", validators=[Optional()])
     note = StringField("Why are you changing it?", validators=[Optional(), Length(max=2000)])
 

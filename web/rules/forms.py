@@ -13,6 +13,7 @@ from chem.errors import InvalidStructure
 from chem.legal.overlay import EVENT_KINDS
 from chem.standardise import standardise_smiles
 from fews.rule_catalogue import CONFIDENCE_MEANINGS, CONFIDENCE_TAGS, RULE_KINDS
+from web.ui.choices import options
 
 __all__ = ["RuleFilterForm", "EventForm", "EVENT_KIND_LABELS"]
 
@@ -39,12 +40,11 @@ class RuleFilterForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = [("", "Any kind"), *((k, k.replace("_", " ")) for k in RULE_KINDS)]
-        self.drug_class.choices = [("", "Any class"), *CLASS_CHOICES]
-        self.confidence.choices = [
-            ("", "Any confidence"),
-            *((c, f"{c}: {CONFIDENCE_MEANINGS[c].split(':')[0]}") for c in CONFIDENCE_TAGS),
-        ]
+        self.kind.choices = options([("", "Any kind"), *((k, k.replace("_", " ")) for k in RULE_KINDS)])
+        self.drug_class.choices = options([("", "Any class"), *CLASS_CHOICES])
+        self.confidence.choices = options(
+            [("", "Any confidence"), *((c, f"{c}: {CONFIDENCE_MEANINGS[c].split(':')[0]}") for c in CONFIDENCE_TAGS)]
+        )
 
 
 class EventForm(FlaskForm):
@@ -65,9 +65,9 @@ class EventForm(FlaskForm):
 
     def __init__(self, *args: Any, rule_ids: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(k, EVENT_KIND_LABELS[k]) for k in EVENT_KINDS]
-        self.drug_class.choices = [("", "Not applicable"), *CLASS_CHOICES]
-        self.rule_id.choices = [("", "Not applicable"), *((r, r) for r in (rule_ids or []))]
+        self.kind.choices = options([(k, EVENT_KIND_LABELS[k]) for k in EVENT_KINDS])
+        self.drug_class.choices = options([("", "Not applicable"), *CLASS_CHOICES])
+        self.rule_id.choices = options([("", "Not applicable"), *((r, r) for r in (rule_ids or []))])
         self.resolved_inchikey: str | None = None
 
     def validate(self, extra_validators: Any = None) -> bool:

@@ -9,6 +9,7 @@ from wtforms import DecimalField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from fews.structure_search import MODES
+from web.ui.choices import options
 
 __all__ = ["SearchForm", "SEARCH_BY", "LIMITS"]
 
@@ -29,5 +30,5 @@ class SearchForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.by.choices = list(SEARCH_BY.items())
-        self.limit.choices = [(str(n), str(n)) for n in LIMITS]
+        self.by.choices = options(SEARCH_BY.items())
+        self.limit.choices = options([(str(n), str(n)) for n in LIMITS])

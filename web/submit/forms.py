@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from web.submit.choices import vocab_choices
+from web.ui.choices import options
 
 __all__ = ["ComponentForm", "SeizureForm", "ReportForm", "PsychoactivityForm", "UploadForm", "UPLOAD_KINDS"]
 
@@ -49,8 +50,8 @@ class ComponentForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.role.choices = _optional("component_roles")
-        self.identification_level.choices = _optional("identification_levels")
+        self.role.choices = options(_optional("component_roles"))
+        self.identification_level.choices = options(_optional("identification_levels"))
 
     @property
     def is_blank(self) -> bool:
@@ -77,10 +78,10 @@ class SeizureForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.submitting_agency.choices = [("", "Choose an agency"), *vocab_choices("agencies")]
-        self.seizure_context.choices = [("", "Choose a context"), *vocab_choices("seizure_contexts")]
-        self.jurisdiction.choices = [("", "Choose a nation"), *vocab_choices("nations")]
-        self.product_form.choices = _optional("product_forms")
+        self.submitting_agency.choices = options([("", "Choose an agency"), *vocab_choices("agencies")])
+        self.seizure_context.choices = options([("", "Choose a context"), *vocab_choices("seizure_contexts")])
+        self.jurisdiction.choices = options([("", "Choose a nation"), *vocab_choices("nations")])
+        self.product_form.choices = options(_optional("product_forms"))
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
@@ -112,12 +113,12 @@ class ReportForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.severity.choices = list(vocab_choices("severities"))
-        self.effects.choices = list(vocab_choices("effects"))
-        self.care_setting.choices = list(vocab_choices("care_settings"))
-        self.region.choices = [("", "Choose a region"), *vocab_choices("regions")]
-        self.toxicology_status.choices = _optional("toxicology_statuses")
-        self.vulnerable_group.choices = _optional("vulnerable_groups")
+        self.severity.choices = options(vocab_choices("severities"))
+        self.effects.choices = options(vocab_choices("effects"))
+        self.care_setting.choices = options(vocab_choices("care_settings"))
+        self.region.choices = options([("", "Choose a region"), *vocab_choices("regions")])
+        self.toxicology_status.choices = options(_optional("toxicology_statuses"))
+        self.vulnerable_group.choices = options(_optional("vulnerable_groups"))
 
 
 class PsychoactivityForm(FlaskForm):
@@ -135,7 +136,7 @@ class PsychoactivityForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.result.choices = list(vocab_choices("psychoactivity_results"))
+        self.result.choices = options(vocab_choices("psychoactivity_results"))
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)

@@ -27,6 +27,7 @@ from web.submit.forms import UPLOAD_KINDS, ComponentForm, PsychoactivityForm, Re
 from web.submit.molblock import normalise_pasted_molblock
 from web.submit.results import batch_result
 from web.ui import requires_page
+from web.ui.choices import options
 from web.ui.nav import SUBMIT_PERMISSIONS
 
 
@@ -222,9 +223,9 @@ def _upload_kinds() -> list[tuple[str, str]]:
 @requires_page(*SUBMIT_PERMISSIONS)
 def upload():  # type: ignore[no-untyped-def]
     form = UploadForm()
-    form.kind.choices = _upload_kinds()
+    form.kind.choices = options(_upload_kinds())
     if len(form.kind.choices) == 1 and not form.kind.data:
-        form.kind.data = form.kind.choices[0][0]
+        form.kind.data = form.kind.choices[0].value
     if form.validate_on_submit():
         kind = form.kind.data
         name = secure_filename(form.file.data.filename or "") or f"upload-{kind}.csv"

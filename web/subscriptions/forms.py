@@ -12,6 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from alerts.subscriptions import LEGAL_STATUSES
 from alerts.tables import ALERT_TYPES, LEVELS
 from web.submit.choices import vocab_choices
+from web.ui.choices import options
 
 __all__ = ["FilterForm", "NewSubscriptionForm", "filters_from", "LIST_FILTERS", "TICK_FILTERS"]
 
@@ -38,18 +39,20 @@ class FilterForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.alert_type.choices = [(t, t.replace("_", " ")) for t in ALERT_TYPES]
-        self.level.choices = [(v, v) for v in LEVELS]
-        self.legal_status.choices = [(v, v.replace("_", " ")) for v in LEGAL_STATUSES]
-        self.jurisdiction.choices = list(vocab_choices("nations"))
-        self.seizure_context.choices = list(vocab_choices("seizure_contexts"))
-        self.severity.choices = list(vocab_choices("severities"))
+        self.alert_type.choices = options([(t, t.replace("_", " ")) for t in ALERT_TYPES])
+        self.level.choices = options([(v, v) for v in LEVELS])
+        self.legal_status.choices = options([(v, v.replace("_", " ")) for v in LEGAL_STATUSES])
+        self.jurisdiction.choices = options(vocab_choices("nations"))
+        self.seizure_context.choices = options(vocab_choices("seizure_contexts"))
+        self.severity.choices = options(vocab_choices("severities"))
 
 
 class NewSubscriptionForm(FilterForm):
     channel = RadioField(
         "How should alerts reach you?",
-        choices=[("feed", "Feed (Atom, JSON Feed, CAP)"), ("email", "E-mail"), ("webhook", "Webhook (signed POST)")],
+        choices=options(
+            [("feed", "Feed (Atom, JSON Feed, CAP)"), ("email", "E-mail"), ("webhook", "Webhook (signed POST)")]
+        ),
         validators=[DataRequired()],
     )
     target = StringField("E-mail address or webhook URL", validators=[Optional(), Length(max=500)])

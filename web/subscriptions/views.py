@@ -15,6 +15,7 @@ from web.subscriptions import bp
 from web.subscriptions.forms import LIST_FILTERS, TICK_FILTERS, FilterForm, NewSubscriptionForm, filters_from
 from web.subscriptions.service import send_test, update_subscription
 from web.ui import requires_page
+from web.ui.choices import options
 
 
 def _own_or_404(sub_id: int) -> Subscription:
@@ -45,7 +46,7 @@ def index():  # type: ignore[no-untyped-def]
 def new():  # type: ignore[no-untyped-def]
     form = NewSubscriptionForm()
     products = audience_rules().products_for_role(current_user.role)
-    form.audience.choices = [(p, p.replace("_", " ")) for p in products]
+    form.audience.choices = options([(p, p.replace("_", " ")) for p in products])
     if not form.is_submitted():
         form.channel.data = "feed"
         form.audience.data = products[0] if products else None
