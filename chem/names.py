@@ -210,6 +210,8 @@ class SynonymTable:
         self._preferred: dict[tuple[str, str], str] = {}
         for number, synonym in enumerate(self._rows, start=1):
             self._add(synonym, number)
+        #: the SMILES of every ``maps_to="substance"`` row (several rows may share one)
+        self.substance_targets: frozenset[str] = frozenset(s.target for s in self._rows if s.maps_to == "substance")
         self._structures: dict[str, StandardStructure] = {}
         self._by_identity: dict[str, list[Synonym]] | None = None
         self._lock = threading.Lock()
@@ -364,8 +366,7 @@ class SynonymTable:
         They must come from :func:`chem.standardise.standardise_smiles` under the running
         pipeline and RDKit, which :func:`chem.synonym_structures.load` checks.
         """
-        targets = {s.target for s in self._rows if s.maps_to == "substance"}
-        kept = {target: structure for target, structure in structures.items() if target in targets}
+        kept = {target: structure for target, structure in structures.items() if target in self.substance_targets}
         with self._lock:
             self._structures.update(kept)
         return len(kept)

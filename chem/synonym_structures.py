@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterable
 from dataclasses import asdict, fields
 from importlib.resources import files
 from pathlib import Path
@@ -42,7 +43,7 @@ def _versions() -> dict[str, str]:
     return {"standardisation_version": STANDARDISATION_VERSION, "rdkit_version": rdkit.__version__}
 
 
-def compute(targets: list[str]) -> dict[str, StandardStructure]:
+def compute(targets: Iterable[str]) -> dict[str, StandardStructure]:
     """Standardise each target SMILES (the run-time call); targets that fail are left out."""
     out: dict[str, StandardStructure] = {}
     for target in sorted(set(targets)):
@@ -98,10 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     path = Path(args[0]) if args else Path(str(files("chem").joinpath("data", FILE_NAME)))
     table = SynonymTable.default()
-    targets = [s.target for s in table if s.maps_to == "substance"]
-    structures = compute(targets)
+    structures = compute(table.substance_targets)
     path.write_text(render(structures), encoding="utf-8")
-    print(f"wrote {len(structures)} structures ({len(set(targets))} targets) to {path}")
+    print(f"wrote {len(structures)} structures ({len(table.substance_targets)} targets) to {path}")
     return 0
 
 

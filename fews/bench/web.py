@@ -331,18 +331,20 @@ def bench_web(*, quick: bool = False) -> Iterator[dict[str, Any]]:
             ("gunicorn", f"gunicorn, {_cpus()} workers x {GUNICORN_THREADS} threads, SQLite", ("saturation",)),
         )
         cookies: list[str] = []
+        shapes: dict[str, Path] = {}
         for server_name, server_label, shape_names in runs:
             port = free_port()
             server = _start_server(folder, url, env, server_name, port)
             base = f"http://127.0.0.1:{port}"
             try:
                 wait_until_up(base)
-                cookies = cookies or _signed_in_cookies(base, USERS)  # server-side sessions: valid on both servers
+                if not cookies:  # server-side sessions: signed in once, valid on both servers
+                    cookies = _signed_in_cookies(base, USERS)
+                    shapes = {
+                        "users": _lua(folder, cookies, think=THINK_MS),
+                        "saturation": _lua(folder, cookies, think=None),
+                    }
                 _warm(base, pages, cookies)
-                shapes = {
-                    "users": _lua(folder, cookies, think=THINK_MS),
-                    "saturation": _lua(folder, cookies, think=None),
-                }
                 measured = []
                 for shape in shape_names:
                     label = shape if server_name == "waitress" else f"{shape}_{server_name}"

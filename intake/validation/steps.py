@@ -35,7 +35,6 @@ class ValidationContext:
     # the synonym table whose substance targets are standardised in its own cache (see structure())
     table: SynonymTable | None = None
     _memo: dict[str, StandardStructure | InvalidStructure] = field(default_factory=dict, repr=False, compare=False)
-    _targets: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def structure(self, smiles: str) -> StandardStructure:
         """The standardised structure of ``smiles``; raises :class:`InvalidStructure`.
@@ -64,11 +63,8 @@ class ValidationContext:
 
     def _standardise(self, smiles: str) -> StandardStructure:
         table = self.table
-        if table is not None and self.structures.tautomer:
-            if self._targets is None:
-                self._targets = frozenset(s.target for s in table if s.maps_to == "substance")
-            if smiles in self._targets:
-                return table.structure_for(smiles)
+        if table is not None and self.structures.tautomer and smiles in table.substance_targets:
+            return table.structure_for(smiles)
         return self.structures.get(smiles)
 
 

@@ -15,7 +15,7 @@ REGENERATE = "regenerate it with: python -m chem.synonym_structures"
 
 
 def _targets(table: SynonymTable) -> list[str]:
-    return sorted({s.target for s in table if s.maps_to == "substance"})
+    return sorted(table.substance_targets)
 
 
 def _shipped() -> dict:
